@@ -1,0 +1,159 @@
+// Wires a validated Config into a running daemon: logger, metrics, cloud client, pollers,
+// scheduler and HTTP server, and takes them down again in order. Everything with a side effect
+// is injectable (logger destination, clock, retry policy) so tests run this same code.
+
+import type { DestinationStream } from "pino";
+import { createTokenAuthenticator } from "../cloud/auth.js";
+import { createCloudClient, type RetryPolicy } from "../cloud/http-client.js";
+import type { Config } from "../config/config.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { SecretScrubber } from "../log/scrub.js";
+import { MetricsExposition } from "../metrics/exposition.js";
+import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
+import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
+import { BundleCache } from "../poll/bundle-cache.js";
+import { pollElb } from "../poll/elb-poller.js";
+import { Poller } from "../poll/poller.js";
+import { PollScheduler } from "../poll/scheduler.js";
+import { initialElbSnapshot, type SourceSnapshot } from "../poll/snapshot.js";
+import { startHttpServer, type RunningServer } from "../server/http-server.js";
+import { VERSION } from "../version.js";
+
+export interface DaemonOptions {
+  readonly config: Config;
+  readonly logDestination?: DestinationStream;
+  readonly retry?: RetryPolicy;
+  /** Unix seconds, fractional. */
+  readonly now?: () => number;
+}
+
+export interface Daemon {
+  readonly logger: Logger;
+  readonly server: RunningServer;
+  readonly poller: Poller;
+  readonly metrics: LiveMetrics;
+  /** Stops polling, lets a running poll finish (or aborts it), closes the server. */
+  stop(): Promise<void>;
+}
+
+/** How long shutdown waits for a running poll before aborting it. */
+const POLL_GRACE_MS = 5_000;
+/** How long in-flight HTTP responses may take once the server stops accepting. */
+const SERVER_GRACE_MS = 2_000;
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config } = options;
+  const now = options.now ?? (() => Date.now() / 1000);
+  const scrubber = new SecretScrubber();
+  scrubber.add(config.auth.token.reveal());
+  const logger = createLogger({
+    level: config.logLevel,
+    destination: options.logDestination,
+    scrubber,
+  });
+
+  const metrics = createLiveMetrics({ sources: ["elb"], version: VERSION });
+  const client = createCloudClient({
+    timeoutMs: config.httpTimeoutMs,
+    authenticator: createTokenAuthenticator(config.auth.token),
+    userAgent: `huaweicloud-cert-exporter/${VERSION}`,
+    retry: options.retry,
+    onAttempt: (attempt) => {
+      metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
+    },
+    onRetry: (retry) => {
+      logger.debug(
+        { attempt: retry.attempt, ...retry.error.toLogFields() },
+        "retrying API request",
+      );
+    },
+  });
+
+  const bundles = new BundleCache();
+  const elbInitial = initialElbSnapshot({ region: config.region, projectId: config.projectId });
+  const elbDeps = {
+    api: { client, endpoint: config.endpoints.elb, projectId: config.projectId },
+    certificateIds: config.elb.certificateIds,
+    concurrency: config.apiConcurrency,
+    bundles,
+    logger,
+    recordError: (reason: Parameters<LiveMetrics["recordError"]>[1]) => {
+      metrics.recordError("elb", reason);
+    },
+    now,
+  };
+
+  const exposition = new MetricsExposition(
+    metrics,
+    await renderSnapshotMetrics({ sources: [elbInitial], completedPolls: 0, lastPoll: null }),
+    logger,
+  );
+  let ready = false;
+  const poller = new Poller({
+    sources: [
+      {
+        poller: {
+          name: "elb",
+          poll: (previous: SourceSnapshot, signal) => pollElb(elbDeps, previous, signal),
+        },
+        initial: elbInitial,
+      },
+    ],
+    logger,
+    now,
+    onPollComplete: async (snapshot, durationSeconds) => {
+      metrics.observePollDuration(durationSeconds);
+      exposition.publish(await renderSnapshotMetrics(snapshot));
+      ready = true;
+    },
+  });
+
+  const server = await startHttpServer({
+    host: config.listen.host,
+    port: config.listen.port,
+    metrics: exposition,
+    isReady: () => ready,
+    version: VERSION,
+    logger,
+  });
+  logger.info(
+    {
+      address: server.address,
+      region: config.region,
+      projectId: config.projectId,
+      version: VERSION,
+    },
+    "exporter listening",
+  );
+
+  const abort = new AbortController();
+  const scheduler = new PollScheduler({
+    schedule: config.pollSchedule,
+    poller,
+    logger,
+    signal: abort.signal,
+  });
+  scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await scheduler.stop();
+      const running = poller.inFlight;
+      if (running) {
+        const timer = setTimeout(() => {
+          logger.warn("aborting the running poll");
+          abort.abort();
+        }, POLL_GRACE_MS);
+        await running;
+        clearTimeout(timer);
+      }
+      abort.abort();
+      await server.close(SERVER_GRACE_MS);
+      logger.info("exporter stopped");
+    })();
+    return stopping;
+  };
+
+  return { logger, server, poller, metrics, stop };
+}

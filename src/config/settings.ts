@@ -1,0 +1,106 @@
+// The public contract of the configuration: every HWCERT_* variable, its default and one line
+// of meaning. README and config/example.env are checked against this table by a test, so the
+// documentation cannot drift from what the daemon accepts.
+
+export interface SettingSpec {
+  readonly name: string;
+  /** Default as the operator would write it; `undefined` when the setting has none. */
+  readonly defaultValue: string | undefined;
+  readonly required: boolean;
+  /** Secrets may also come from a file named by `<NAME>_FILE`. */
+  readonly secret: boolean;
+  readonly description: string;
+}
+
+export const SETTINGS = [
+  {
+    name: "HWCERT_REGION",
+    defaultValue: undefined,
+    required: true,
+    secret: false,
+    description: "Huawei Cloud region, e.g. ap-southeast-1; used in the default endpoints.",
+  },
+  {
+    name: "HWCERT_PROJECT_ID",
+    defaultValue: undefined,
+    required: true,
+    secret: false,
+    description: "Project ID of the region (IAM > My Credentials > API Credentials).",
+  },
+  {
+    name: "HWCERT_AUTH_TOKEN",
+    defaultValue: undefined,
+    required: true,
+    secret: true,
+    description: "IAM token sent as X-Auth-Token (or HWCERT_AUTH_TOKEN_FILE naming a file).",
+  },
+  {
+    name: "HWCERT_ELB_ENDPOINT",
+    defaultValue: "https://elb.{region}.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description: "ELB v3 API endpoint.",
+  },
+  {
+    name: "HWCERT_GEMINIDB_ENDPOINT",
+    defaultValue: "https://gaussdb-nosql.{region}.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description: "GeminiDB (GaussDB NoSQL) v3 API endpoint.",
+  },
+  {
+    name: "HWCERT_IAM_ENDPOINT",
+    defaultValue: "https://iam.{region}.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description: "IAM endpoint (tokens and project discovery).",
+  },
+  {
+    name: "HWCERT_ELB_CERTIFICATE_IDS",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Comma-separated ELB certificate IDs to watch; unset = every certificate of the project.",
+  },
+  {
+    name: "HWCERT_POLL_SCHEDULE",
+    defaultValue: "*/5 * * * *",
+    required: false,
+    secret: false,
+    description:
+      "node-cron expression (5 fields, or 6 with seconds first), evaluated in UTC; the first poll runs at start-up.",
+  },
+  {
+    name: "HWCERT_LISTEN_ADDRESS",
+    defaultValue: "0.0.0.0:10057",
+    required: false,
+    secret: false,
+    description: "host:port of the HTTP server (/metrics, /healthz, /readyz, /).",
+  },
+  {
+    name: "HWCERT_HTTP_TIMEOUT_SECONDS",
+    defaultValue: "10",
+    required: false,
+    secret: false,
+    description: "Timeout of one HTTP request to Huawei Cloud, per attempt.",
+  },
+  {
+    name: "HWCERT_API_CONCURRENCY",
+    defaultValue: "4",
+    required: false,
+    secret: false,
+    description: "Most API requests in flight at once per service.",
+  },
+  {
+    name: "HWCERT_LOG_LEVEL",
+    defaultValue: "info",
+    required: false,
+    secret: false,
+    description: "trace, debug, info, warn, error, fatal or silent.",
+  },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]["name"];
+
+export const SETTING_PREFIX = "HWCERT_";

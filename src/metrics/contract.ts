@@ -1,0 +1,101 @@
+// The metric contract: every family's name, HELP text and label names in one place. These are
+// the product's public interface (README documents them, alert rules depend on them); change
+// them only deliberately.
+
+const POLLED = "Refreshed by polling (HWCERT_POLL_SCHEDULE); cached between polls.";
+
+export const METRICS = {
+  elbExpire: {
+    name: "hwcert_elb_certificate_expire_timestamp_seconds",
+    help: `Expiry time (Unix seconds) of an ELB certificate as reported by the ELB API (expire_time). ${POLLED}`,
+    labelNames: ["region", "project_id", "certificate_id", "certificate_name", "certificate_type"],
+  },
+  notAfter: {
+    name: "hwcert_certificate_not_after_timestamp_seconds",
+    help: `X.509 notAfter (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,
+    labelNames: [
+      "source",
+      "region",
+      "project_id",
+      "resource_id",
+      "resource_name",
+      "chain_position",
+      "subject_cn",
+      "issuer_cn",
+      "serial_number",
+    ],
+  },
+  notBefore: {
+    name: "hwcert_certificate_not_before_timestamp_seconds",
+    help: `X.509 notBefore (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,
+    labelNames: [
+      "source",
+      "region",
+      "project_id",
+      "resource_id",
+      "resource_name",
+      "chain_position",
+      "subject_cn",
+      "issuer_cn",
+      "serial_number",
+    ],
+  },
+  info: {
+    name: "hwcert_certificate_info",
+    help: `Details of each certificate found (always 1). ${POLLED}`,
+    labelNames: [
+      "source",
+      "region",
+      "project_id",
+      "resource_id",
+      "serial_number",
+      "fingerprint_sha256",
+      "subject",
+      "issuer",
+      "sans",
+      "key_algorithm",
+    ],
+  },
+  sourceUp: {
+    name: "hwcert_source_up",
+    help: `1 when the last poll's discovery of the source succeeded, else 0. ${POLLED}`,
+    labelNames: ["source", "region", "project_id"],
+  },
+  sourceLastSuccess: {
+    name: "hwcert_source_last_success_timestamp_seconds",
+    help: `Time (Unix seconds) of the last successful discovery of the source. ${POLLED}`,
+    labelNames: ["source", "region", "project_id"],
+  },
+  errors: {
+    name: "hwcert_errors_total",
+    help: "Failures by source and reason (API errors after retries, unreadable data).",
+    labelNames: ["source", "reason"],
+  },
+  apiRequests: {
+    name: "hwcert_api_requests_total",
+    help: 'HTTP requests to Huawei Cloud APIs, retries included; code "0" when no answer arrived.',
+    labelNames: ["service", "operation", "code"],
+  },
+  pollDuration: {
+    name: "hwcert_poll_duration_seconds",
+    help: "Wall time of complete polls.",
+    labelNames: [],
+  },
+  buildInfo: {
+    name: "hwcert_build_info",
+    help: "Version of the exporter and of Node.js (always 1).",
+    labelNames: ["version", "nodejs_version"],
+  },
+} as const;
+
+export const POLL_DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * prom-client default metrics left out: gauges named like counters, which the official lint
+ * (`promtool check metrics`) rejects.
+ */
+export const EXCLUDED_DEFAULT_METRICS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;

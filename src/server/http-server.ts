@@ -1,0 +1,144 @@
+// The HTTP face of the daemon on node:http: /metrics (cached poll results plus live counters),
+// /healthz (alive), /readyz (a first poll has completed), and a landing page at /. It never
+// triggers a poll and never answers 500 because an upstream is down. Timeouts keep slow
+// clients from pinning sockets; close() drains politely, then forcibly.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../log/logger.js";
+import type { MetricsExposition } from "../metrics/exposition.js";
+import { renderLandingPage } from "./landing-page.js";
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly metrics: MetricsExposition;
+  readonly isReady: () => boolean;
+  readonly version: string;
+  readonly logger: Logger;
+}
+
+export interface RunningServer {
+  /** The bound address, e.g. `127.0.0.1:10057` (the real port when 0 was asked for). */
+  readonly address: string;
+  readonly port: number;
+  close(graceMs: number): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-store",
+};
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const server = createServer((request, response) => {
+    handle(options, request, response).catch((error: unknown) => {
+      options.logger.error({ err: error, path: request.url }, "HTTP handler failed");
+      if (!response.headersSent)
+        send(response, 500, "text/plain; charset=utf-8", "internal error\n");
+      else response.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const host = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
+  return {
+    address: `${host}:${bound.port}`,
+    port: bound.port,
+    close: (graceMs) => closeServer(server, graceMs),
+  };
+}
+
+async function handle(
+  options: HttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const method = request.method ?? "GET";
+  if (method !== "GET" && method !== "HEAD") {
+    response.setHeader("allow", "GET, HEAD");
+    send(response, 405, "text/plain; charset=utf-8", "method not allowed\n");
+    return;
+  }
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  switch (path) {
+    case "/metrics": {
+      const body = await options.metrics.render();
+      send(response, 200, options.metrics.contentType, body, method === "HEAD");
+      return;
+    }
+    case "/healthz":
+      send(response, 200, "text/plain; charset=utf-8", "ok\n", method === "HEAD");
+      return;
+    case "/readyz": {
+      const ready = options.isReady();
+      send(
+        response,
+        ready ? 200 : 503,
+        "text/plain; charset=utf-8",
+        ready ? "ready\n" : "not ready: the first poll has not completed\n",
+        method === "HEAD",
+      );
+      return;
+    }
+    case "/":
+      response.setHeader(
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+      );
+      send(
+        response,
+        200,
+        "text/html; charset=utf-8",
+        renderLandingPage(options.version),
+        method === "HEAD",
+      );
+      return;
+    default:
+      send(response, 404, "text/plain; charset=utf-8", "not found\n", method === "HEAD");
+  }
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headOnly = false,
+): void {
+  const bytes = Buffer.from(body, "utf8");
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "content-type": contentType,
+    "content-length": bytes.length,
+  });
+  response.end(headOnly ? undefined : bytes);
+}
+
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    server.closeAllConnections();
+  }, graceMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, type Environment } from "../../../src/config/load-config.js";
+
+const VALID: Environment = {
+  HWCERT_REGION: "ap-southeast-1",
+  HWCERT_PROJECT_ID: "0605767f3e00d4a72f4bc01f8d0e8b1a",
+  HWCERT_AUTH_TOKEN: "MIIT-token-value",
+};
+
+const noFiles = {
+  readSecretFile: (path: string): string => {
+    throw Object.assign(new Error(`no file ${path}`), { code: "ENOENT" });
+  },
+};
+
+function load(overrides: Environment, options = noFiles) {
+  return loadConfig({ ...VALID, ...overrides }, options);
+}
+
+function errorsOf(overrides: Environment): readonly string[] {
+  const result = load(overrides);
+  if (result.ok) throw new Error("expected the configuration to be rejected");
+  return result.errors;
+}
+
+describe("loadConfig", () => {
+  it("applies every default", () => {
+    const result = load({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { config } = result;
+    expect(config.region).toBe("ap-southeast-1");
+    expect(config.endpoints).toEqual({
+      elb: "https://elb.ap-southeast-1.myhuaweicloud.com",
+      geminidb: "https://gaussdb-nosql.ap-southeast-1.myhuaweicloud.com",
+      iam: "https://iam.ap-southeast-1.myhuaweicloud.com",
+    });
+    expect(config.elb.certificateIds).toBeNull();
+    expect(config.pollSchedule).toBe("*/5 * * * *");
+    expect(config.listen).toEqual({ host: "0.0.0.0", port: 10057 });
+    expect(config.httpTimeoutMs).toBe(10_000);
+    expect(config.apiConcurrency).toBe(4);
+    expect(config.logLevel).toBe("info");
+    expect(config.auth.kind).toBe("token");
+    expect(config.auth.token.reveal()).toBe("MIIT-token-value");
+    expect(Object.isFrozen(config.endpoints)).toBe(true);
+  });
+
+  it("never shows the token when the config is printed", () => {
+    const result = load({});
+    if (!result.ok) throw new Error("expected a valid config");
+    expect(JSON.stringify(result.config)).not.toContain("MIIT-token-value");
+    expect(String(result.config.auth.token)).toBe("[REDACTED]");
+  });
+
+  it.each<[string, Environment, unknown]>([
+    [
+      "endpoint with path and trailing slash",
+      { HWCERT_ELB_ENDPOINT: "http://127.0.0.1:8080/gw/" },
+      { elb: "http://127.0.0.1:8080/gw" },
+    ],
+    [
+      "endpoint with {region}",
+      { HWCERT_IAM_ENDPOINT: "https://iam.{region}.myhuaweicloud.eu" },
+      { iam: "https://iam.ap-southeast-1.myhuaweicloud.eu" },
+    ],
+    [
+      "id list trimmed and deduplicated",
+      { HWCERT_ELB_CERTIFICATE_IDS: " a1, b2 ,a1,," },
+      { ids: ["a1", "b2"] },
+    ],
+    ["six-field cron", { HWCERT_POLL_SCHEDULE: "*/10 * * * * *" }, { schedule: "*/10 * * * * *" }],
+    [
+      "IPv6 listen address",
+      { HWCERT_LISTEN_ADDRESS: "[::1]:9000" },
+      { listen: { host: "::1", port: 9000 } },
+    ],
+    [
+      "empty host listens everywhere",
+      { HWCERT_LISTEN_ADDRESS: ":9000" },
+      { listen: { host: "0.0.0.0", port: 9000 } },
+    ],
+    ["fractional timeout", { HWCERT_HTTP_TIMEOUT_SECONDS: "2.5" }, { timeoutMs: 2500 }],
+    ["upper-case log level", { HWCERT_LOG_LEVEL: "DEBUG" }, { level: "debug" }],
+    ["empty value means unset", { HWCERT_LOG_LEVEL: "  " }, { level: "info" }],
+  ])("accepts %s", (_name, overrides, expected) => {
+    const result = load(overrides);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    const { config } = result;
+    const picked = {
+      elb: config.endpoints.elb,
+      iam: config.endpoints.iam,
+      ids: config.elb.certificateIds,
+      schedule: config.pollSchedule,
+      listen: config.listen,
+      timeoutMs: config.httpTimeoutMs,
+      level: config.logLevel,
+    };
+    expect(picked).toMatchObject(expected as object);
+  });
+
+  it.each<[Environment, string]>([
+    [{ HWCERT_REGION: undefined }, "HWCERT_REGION: is required but not set"],
+    [{ HWCERT_PROJECT_ID: "" }, "HWCERT_PROJECT_ID: is required but not set"],
+    [
+      { HWCERT_AUTH_TOKEN: undefined },
+      "HWCERT_AUTH_TOKEN: is required but not set (or set HWCERT_AUTH_TOKEN_FILE)",
+    ],
+    [
+      { HWCERT_REGION: "Asia Pacific" },
+      'HWCERT_REGION: "Asia Pacific" is not a region name (expected something like ap-southeast-1)',
+    ],
+    [
+      { HWCERT_PROJECT_ID: "../etc" },
+      'HWCERT_PROJECT_ID: "../etc" is not a project id (letters, digits, "-" and "_", at most 64)',
+    ],
+    [{ HWCERT_ELB_ENDPOINT: "not a url" }, 'HWCERT_ELB_ENDPOINT: "not a url" is not a valid URL'],
+    [
+      { HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" },
+      'HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" must use https:// (or http:// for a local simulator)',
+    ],
+    [
+      { HWCERT_IAM_ENDPOINT: "https://iam.example/?a=1" },
+      'HWCERT_IAM_ENDPOINT: "https://iam.example/?a=1" must not have a query or fragment',
+    ],
+    [
+      { HWCERT_ELB_ENDPOINT: "https://user:pw@elb.example" },
+      "HWCERT_ELB_ENDPOINT: must not contain user info; credentials have their own settings",
+    ],
+    [
+      { HWCERT_ELB_CERTIFICATE_IDS: " , " },
+      "HWCERT_ELB_CERTIFICATE_IDS: is set but lists no certificate id",
+    ],
+    [
+      { HWCERT_ELB_CERTIFICATE_IDS: "ok1,a/b" },
+      'HWCERT_ELB_CERTIFICATE_IDS: "a/b" is not a certificate id (letters, digits, "-" and "_")',
+    ],
+    [
+      { HWCERT_POLL_SCHEDULE: "61 * * * *" },
+      'HWCERT_POLL_SCHEDULE: "61 * * * *" is not a valid cron expression (61 is a invalid expression for minute)',
+    ],
+    [
+      { HWCERT_POLL_SCHEDULE: "hourly" },
+      'HWCERT_POLL_SCHEDULE: "hourly" is not a valid cron expression (expected 5 or 6 fields but got 1)',
+    ],
+    [
+      { HWCERT_LISTEN_ADDRESS: "10057" },
+      'HWCERT_LISTEN_ADDRESS: "10057" is not a listen address (expected host:port, e.g. 0.0.0.0:10057 or [::]:10057)',
+    ],
+    [
+      { HWCERT_LISTEN_ADDRESS: "0.0.0.0:70000" },
+      'HWCERT_LISTEN_ADDRESS: "0.0.0.0:70000" is not a listen address (expected host:port, e.g. 0.0.0.0:10057 or [::]:10057)',
+    ],
+    [{ HWCERT_HTTP_TIMEOUT_SECONDS: "ten" }, 'HWCERT_HTTP_TIMEOUT_SECONDS: "ten" is not a number'],
+    [
+      { HWCERT_HTTP_TIMEOUT_SECONDS: "0" },
+      "HWCERT_HTTP_TIMEOUT_SECONDS: 0 is out of range (a number from above 0 to 300)",
+    ],
+    [{ HWCERT_API_CONCURRENCY: "1.5" }, 'HWCERT_API_CONCURRENCY: "1.5" is not a whole number'],
+    [
+      { HWCERT_API_CONCURRENCY: "100" },
+      "HWCERT_API_CONCURRENCY: 100 is out of range (a whole number from 1 to 64)",
+    ],
+    [
+      { HWCERT_LOG_LEVEL: "verbose" },
+      'HWCERT_LOG_LEVEL: "verbose" is not a log level (one of trace, debug, info, warn, error, fatal, silent)',
+    ],
+    [
+      { HWCERT_REGOIN: "x" },
+      "HWCERT_REGOIN: unknown setting (check the spelling; see config/example.env)",
+    ],
+    [
+      { HWCERT_AUTH_TOKEN_FILE: "/run/secrets/token" },
+      "HWCERT_AUTH_TOKEN: set both HWCERT_AUTH_TOKEN and HWCERT_AUTH_TOKEN_FILE; set only one",
+    ],
+  ])("rejects %j", (overrides, message) => {
+    expect(errorsOf(overrides)).toEqual([message]);
+  });
+
+  it("reports every problem at once", () => {
+    const errors = errorsOf({
+      HWCERT_REGION: undefined,
+      HWCERT_POLL_SCHEDULE: "* * *",
+      HWCERT_LOG_LEVEL: "loud",
+      HWCERT_FOO: "1",
+    });
+    expect(errors.map((e) => e.split(":")[0])).toEqual([
+      "HWCERT_FOO",
+      "HWCERT_REGION",
+      "HWCERT_POLL_SCHEDULE",
+      "HWCERT_LOG_LEVEL",
+    ]);
+  });
+
+  it("ignores variables without the HWCERT_ prefix", () => {
+    expect(load({ PATH: "/bin", HOME: "/root" }).ok).toBe(true);
+  });
+
+  it("reads a secret from <NAME>_FILE and trims the trailing newline", () => {
+    const result = load(
+      { HWCERT_AUTH_TOKEN: undefined, HWCERT_AUTH_TOKEN_FILE: "/run/secrets/token" },
+      { readSecretFile: (path) => (path === "/run/secrets/token" ? "file-token-value\n" : "") },
+    );
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    expect(result.config.auth.token.reveal()).toBe("file-token-value");
+  });
+
+  it.each<[string, () => string, string]>([
+    [
+      "missing",
+      () => {
+        throw Object.assign(new Error("x"), { code: "ENOENT" });
+      },
+      'HWCERT_AUTH_TOKEN_FILE: cannot read "/s" (ENOENT)',
+    ],
+    ["empty", () => "\n", 'HWCERT_AUTH_TOKEN_FILE: "/s" is empty'],
+  ])("rejects a %s secret file", (_name, readSecretFile, message) => {
+    const result = load(
+      { HWCERT_AUTH_TOKEN: undefined, HWCERT_AUTH_TOKEN_FILE: "/s" },
+      { readSecretFile },
+    );
+    expect(result.ok ? [] : result.errors).toEqual([message]);
+  });
+});
