@@ -13,7 +13,7 @@ import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js"
 import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
 import { BundleCache } from "../poll/bundle-cache.js";
 import { pollElb } from "../poll/elb-poller.js";
-import { Poller } from "../poll/poller.js";
+import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { initialElbSnapshot, type SourceSnapshot } from "../poll/snapshot.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
@@ -32,6 +32,8 @@ export interface Daemon {
   readonly server: RunningServer;
   readonly poller: Poller;
   readonly metrics: LiveMetrics;
+  /** Runs a poll now (skipped when one is running); resolves when it has been published. */
+  pollNow(): Promise<PollOutcome>;
   /** Stops polling, lets a running poll finish (or aborts it), closes the server. */
   stop(): Promise<void>;
 }
@@ -155,5 +157,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return stopping;
   };
 
-  return { logger, server, poller, metrics, stop };
+  return {
+    logger,
+    server,
+    poller,
+    metrics,
+    pollNow: () => poller.poll(abort.signal),
+    stop,
+  };
 }
