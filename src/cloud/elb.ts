@@ -90,6 +90,7 @@ export async function listElbCertificates(
   const operation = "list_certificates";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/elb/certificates`;
   const certificates: ElbCertificate[] = [];
+  const seenIds = new Set<string>();
   const seenMarkers = new Set<string>();
   let marker: string | undefined;
   for (let page = 0; page < ELB_MAX_PAGES; page++) {
@@ -108,8 +109,21 @@ export async function listElbCertificates(
     }
     for (const item of parsed.data.certificates) {
       const info = certificateInfoSchema.safeParse(item);
-      if (info.success) certificates.push(toCertificate(info.data));
-      else onShapeProblem({ operation, detail: describeIssues(info.error) });
+      if (!info.success) {
+        onShapeProblem({ operation, detail: describeIssues(info.error) });
+        continue;
+      }
+      // A server that hands out fresh markers forever cycles through the same records: a
+      // repeated id is the reliable sign, long before the page bound.
+      if (seenIds.has(info.data.id)) {
+        throw shapeError(
+          operation,
+          "paging repeats certificates already listed",
+          response.requestId,
+        );
+      }
+      seenIds.add(info.data.id);
+      certificates.push(toCertificate(info.data));
     }
     const next = parsed.data.page_info?.next_marker;
     if (!next || parsed.data.certificates.length === 0) return certificates;
