@@ -69,9 +69,11 @@ export async function run(
     daemon = await startDaemon({ config: result.config });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const detail = code ? `${code}` : error instanceof Error ? error.message : String(error);
+    const { host, port } = result.config.listen;
     io.stderr(
-      `start-up failed: cannot listen on ${result.config.listen.host}:${result.config.listen.port} (${detail})\n`,
+      code && /^E[A-Z]+$/.test(code)
+        ? `start-up failed: cannot listen on ${host}:${port} (${code})\n`
+        : `start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 1;
   }

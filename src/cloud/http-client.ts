@@ -14,20 +14,34 @@ const DROPPED_FIELDS = new Set(["private_key", "enc_private_key"]);
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   readonly limit: number;
+  /** First backoff delay; doubles per retry. */
+  readonly baseDelayMs: number;
   /** Upper bound of one backoff delay. */
   readonly backoffLimitMs: number;
-  /** Random extra delay (jitter), 0..noiseMs. */
-  readonly noiseMs: number;
   /** A Retry-After longer than this gives up instead of waiting. */
   readonly maxRetryAfterMs: number;
 }
 
+/** Huawei advises 2-5 s between retries after throttling, with exponential backoff and jitter. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   limit: 2,
+  baseDelayMs: 2_000,
   backoffLimitMs: 8_000,
-  noiseMs: 500,
   maxRetryAfterMs: 30_000,
 };
+
+/**
+ * Exponential backoff with "equal jitter": half the delay fixed, half random, so clients that
+ * failed together do not retry together. A server's Retry-After wins (got already computed it).
+ */
+export function backoffDelay(
+  policy: RetryPolicy,
+  attemptCount: number,
+  random = Math.random(),
+): number {
+  const exponential = Math.min(policy.backoffLimitMs, policy.baseDelayMs * 2 ** (attemptCount - 1));
+  return Math.round(exponential / 2 + (random * exponential) / 2);
+}
 
 export interface AttemptRecord {
   readonly service: CloudService;
@@ -91,9 +105,12 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       limit: retry.limit,
       methods: ["GET"],
       statusCodes: [408, 429, 500, 502, 503, 504, 521, 522, 524],
-      backoffLimit: retry.backoffLimitMs,
-      noise: retry.noiseMs,
       maxRetryAfter: retry.maxRetryAfterMs,
+      calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (computedValue === 0) return 0;
+        if (error.response?.headers["retry-after"] !== undefined) return computedValue;
+        return backoffDelay(retry, attemptCount);
+      },
     },
     // API calls never follow redirects: a redirect would carry credentials to another host.
     followRedirect: false,

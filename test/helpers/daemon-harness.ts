@@ -51,7 +51,7 @@ export async function startTestDaemon(
   const daemon = await startDaemon({
     config: result.config,
     logDestination: logs,
-    retry: { limit: 2, backoffLimitMs: 50, noiseMs: 10, maxRetryAfterMs: 5_000 },
+    retry: { limit: 2, baseDelayMs: 20, backoffLimitMs: 50, maxRetryAfterMs: 5_000 },
   });
   const baseUrl = `http://${daemon.server.address}`;
   const scrapeText = async (): Promise<string> => {

@@ -1,0 +1,153 @@
+// The exporter as an operator runs it: `node dist/main.js` with an environment, a .env file, a
+// time zone far from UTC, a bad setting, and SIGTERM in the middle of a poll.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  formatSpaceSeconds,
+  generateChain,
+  startSimulator,
+  type Simulator,
+} from "../../src/simulator/index.js";
+import { simulatorEnvironment } from "../helpers/daemon-harness.js";
+import { spawnExporter } from "../helpers/exporter-process.js";
+import { parseMetrics, valueOf } from "../helpers/metrics-text.js";
+
+let sim: Simulator;
+let environment: Record<string, string>;
+let expiresAt: number;
+let certificateId: string;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  const now = Date.now();
+  const chain = await generateChain({
+    commonName: "tz.example.com",
+    notBefore: new Date(now - 86_400_000),
+    notAfter: new Date(now + 3 * 86_400_000),
+  });
+  expiresAt = Math.floor(chain.leaf.notAfter.getTime() / 1000);
+  // The space-separated form carries no zone marker: a local-time parser would be off by hours.
+  certificateId = sim.elb.add({
+    name: "tz",
+    certificate: chain.certificatePem,
+    expireTime: formatSpaceSeconds(chain.leaf.notAfter.getTime()),
+  });
+  environment = Object.fromEntries(
+    Object.entries(simulatorEnvironment(sim)).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+async function waitForMetric(address: string, name: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ready = await fetch(`http://${address}/readyz`).catch(() => null);
+    if (ready?.status === 200) {
+      const text = await (await fetch(`http://${address}/metrics`)).text();
+      if (text.includes(name)) return text;
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not appear`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("exporter process", () => {
+  it("reads expire_time as UTC under TZ=Pacific/Kiritimati (UTC+14) and exits 0 on SIGTERM", async () => {
+    const exporter = spawnExporter({ ...environment, TZ: "Pacific/Kiritimati" });
+    const address = await exporter.listening;
+    const samples = parseMetrics(
+      await waitForMetric(address, "hwcert_elb_certificate_expire_timestamp_seconds"),
+    );
+    expect(
+      valueOf(samples, "hwcert_elb_certificate_expire_timestamp_seconds", {
+        certificate_id: certificateId,
+      }),
+    ).toBe(expiresAt);
+    exporter.child.kill("SIGTERM");
+    expect(await exporter.exited).toBe(0);
+    expect(exporter.stdout()).toContain('"msg":"exporter stopped"');
+    expect(exporter.stderr()).toBe("");
+  });
+
+  it("stops within the shutdown budget when SIGTERM arrives during a hanging poll", async () => {
+    sim.faults.add({ service: "elb", action: { kind: "hang" } });
+    try {
+      const exporter = spawnExporter({ ...environment, HWCERT_HTTP_TIMEOUT_SECONDS: "60" });
+      await exporter.listening;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      exporter.child.kill("SIGTERM");
+      expect(await exporter.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(9_000);
+      expect(exporter.stdout()).toContain('"msg":"aborting the running poll"');
+    } finally {
+      sim.faults.clear();
+    }
+  }, 15_000);
+
+  it("exits 1 with one line per bad setting, naming it, and no stack trace", async () => {
+    const exporter = spawnExporter({
+      ...environment,
+      HWCERT_REGION: "",
+      HWCERT_POLL_SCHEDULE: "61 * * * *",
+      HWCERT_ELB_ENDPOINT: "elb.example.com",
+      HWCERT_LISTEN_ADDRESS: "localhost",
+      HWCERT_TYPO: "1",
+    });
+    expect(await exporter.exited).toBe(1);
+    expect(exporter.stderr().trimEnd().split("\n")).toEqual([
+      "configuration error: HWCERT_TYPO: unknown setting (check the spelling; see config/example.env)",
+      "configuration error: HWCERT_REGION: is required but not set",
+      'configuration error: HWCERT_ELB_ENDPOINT: "elb.example.com" is not a valid URL',
+      'configuration error: HWCERT_POLL_SCHEDULE: "61 * * * *" is not a valid cron expression (61 is a invalid expression for minute)',
+      'configuration error: HWCERT_LISTEN_ADDRESS: "localhost" is not a listen address (expected host:port, e.g. 0.0.0.0:10057 or [::]:10057)',
+      "5 configuration error(s); the exporter did not start.",
+    ]);
+    expect(exporter.stdout()).toBe("");
+  });
+
+  it("never prints the token in a configuration error", async () => {
+    const exporter = spawnExporter({ ...environment, HWCERT_PROJECT_ID: "a b" });
+    expect(await exporter.exited).toBe(1);
+    expect(exporter.stderr()).not.toContain(sim.authToken);
+  });
+
+  it("exits 1 with a clear message when the port is taken", async () => {
+    const first = spawnExporter(environment);
+    const address = await first.listening;
+    const second = spawnExporter({ ...environment, HWCERT_LISTEN_ADDRESS: address });
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toBe(`start-up failed: cannot listen on ${address} (EADDRINUSE)\n`);
+    first.child.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+  });
+
+  it("loads .env from the working directory, with the environment winning", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "hwcert-env-"));
+    const lines = Object.entries(environment).map(([key, value]) => `${key}="${value}"`);
+    writeFileSync(join(folder, ".env"), `${lines.join("\n")}\nHWCERT_LOG_LEVEL=silent\n`);
+    const exporter = spawnExporter(
+      { HWCERT_LISTEN_ADDRESS: "127.0.0.1:0" },
+      { cwd: folder, args: ["--check-config"] },
+    );
+    expect(await exporter.exited).toBe(0);
+    expect(exporter.stdout()).toBe("configuration is valid\n");
+    const broken = spawnExporter({ HWCERT_LOG_LEVEL: "chatty" }, { cwd: folder });
+    expect(await broken.exited).toBe(1);
+    expect(broken.stderr()).toContain('HWCERT_LOG_LEVEL: "chatty" is not a log level');
+  });
+
+  it("prints its version", async () => {
+    const exporter = spawnExporter({}, { args: ["--version"] });
+    expect(await exporter.exited).toBe(0);
+    expect(exporter.stdout()).toMatch(/^huaweicloud-cert-exporter \d+\.\d+\.\d+\n$/);
+  });
+});
