@@ -29,6 +29,18 @@ export const ERROR_REASONS = [
   "bad_pem",
   /** A PEM/DER block that is not a valid X.509 certificate. */
   "bad_certificate",
+  /** GeminiDB: the download-link API call for an instance failed or returned no link. */
+  "link_api_error",
+  /** GeminiDB: the CA download answered with a status other than 200. */
+  "http_status",
+  /** GeminiDB: the CA file is larger than HWCERT_DOWNLOAD_MAX_BYTES. */
+  "too_large",
+  /** GeminiDB: a download link or redirect points at a scheme or host that is not allowed. */
+  "host_not_allowed",
+  /** GeminiDB: more than 3 redirects. */
+  "too_many_redirects",
+  /** GeminiDB: the CA file holds no readable certificate (or is partly unreadable). */
+  "bad_content",
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -13,9 +13,16 @@ import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js"
 import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
 import { BundleCache } from "../poll/bundle-cache.js";
 import { pollElb } from "../poll/elb-poller.js";
-import { Poller, type PollOutcome } from "../poll/poller.js";
+import { pollGeminiDb } from "../poll/geminidb-poller.js";
+import { Poller, type PollOutcome, type SourcePoller } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
-import { initialElbSnapshot, type SourceSnapshot } from "../poll/snapshot.js";
+import {
+  initialElbSnapshot,
+  initialGeminiDbSnapshot,
+  type SourceSnapshot,
+} from "../poll/snapshot.js";
+import type { ErrorReason } from "../reasons.js";
+import type { SourceName } from "../sources.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
 import { VERSION } from "../version.js";
 
@@ -54,11 +61,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     scrubber,
   });
 
-  const metrics = createLiveMetrics({ sources: ["elb"], version: VERSION });
+  const metrics = createLiveMetrics({ sources: config.sources, version: VERSION });
+  const userAgent = `huaweicloud-cert-exporter/${VERSION}`;
   const client = createCloudClient({
     timeoutMs: config.httpTimeoutMs,
     authenticator: createTokenAuthenticator(config.auth.token),
-    userAgent: `huaweicloud-cert-exporter/${VERSION}`,
+    userAgent,
     retry: options.retry,
     onAttempt: (attempt) => {
       metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
@@ -70,37 +78,69 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       );
     },
   });
+  const recordErrorFor =
+    (source: SourceName) =>
+    (reason: ErrorReason): void => {
+      metrics.recordError(source, reason);
+    };
+  const key = { region: config.region, projectId: config.projectId };
 
-  const bundles = new BundleCache();
-  const elbInitial = initialElbSnapshot({ region: config.region, projectId: config.projectId });
-  const elbDeps = {
-    api: { client, endpoint: config.endpoints.elb, projectId: config.projectId },
-    certificateIds: config.elb.certificateIds,
-    concurrency: config.apiConcurrency,
-    bundles,
-    logger,
-    recordError: (reason: Parameters<LiveMetrics["recordError"]>[1]) => {
-      metrics.recordError("elb", reason);
-    },
-    now,
-  };
+  const sources = config.sources.map((name): { poller: SourcePoller; initial: SourceSnapshot } => {
+    if (name === "elb") {
+      const deps = {
+        api: { client, endpoint: config.endpoints.elb, projectId: config.projectId },
+        certificateIds: config.elb.certificateIds,
+        concurrency: config.concurrency,
+        bundles: new BundleCache(),
+        logger,
+        recordError: recordErrorFor("elb"),
+        now,
+      };
+      return {
+        initial: initialElbSnapshot(key),
+        poller: {
+          name,
+          poll: (previous, signal) =>
+            previous.source === "elb"
+              ? pollElb(deps, previous, signal)
+              : Promise.reject(new Error("ELB poller given another source's snapshot")),
+        },
+      };
+    }
+    const deps = {
+      api: { client, endpoint: config.endpoints.geminidb, projectId: config.projectId },
+      instanceIds: config.geminidb.instanceIds,
+      download: { ...config.download, timeoutMs: config.httpTimeoutMs, userAgent },
+      concurrency: config.concurrency,
+      bundles: new BundleCache(),
+      logger,
+      recordError: recordErrorFor("geminidb"),
+      now,
+    };
+    return {
+      initial: initialGeminiDbSnapshot(key),
+      poller: {
+        name,
+        poll: (previous, signal) =>
+          previous.source === "geminidb"
+            ? pollGeminiDb(deps, previous, signal)
+            : Promise.reject(new Error("GeminiDB poller given another source's snapshot")),
+      },
+    };
+  });
 
   const exposition = new MetricsExposition(
     metrics,
-    await renderSnapshotMetrics({ sources: [elbInitial], completedPolls: 0, lastPoll: null }),
+    await renderSnapshotMetrics({
+      sources: sources.map((source) => source.initial),
+      completedPolls: 0,
+      lastPoll: null,
+    }),
     logger,
   );
   let ready = false;
   const poller = new Poller({
-    sources: [
-      {
-        poller: {
-          name: "elb",
-          poll: (previous: SourceSnapshot, signal) => pollElb(elbDeps, previous, signal),
-        },
-        initial: elbInitial,
-      },
-    ],
+    sources,
     logger,
     now,
     onPollComplete: async (snapshot, durationSeconds) => {

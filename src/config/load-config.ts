@@ -4,6 +4,7 @@
 
 import { validateDetailed } from "node-cron";
 import { LOG_LEVELS, type Config, type ListenAddress, type LogLevel } from "./config.js";
+import { SOURCE_NAMES, type SourceName } from "../sources.js";
 import { Secret } from "./secret.js";
 import { SETTING_PREFIX, SETTINGS, type SettingName } from "./settings.js";
 
@@ -110,6 +111,34 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     problems,
     "HWCERT_ELB_CERTIFICATE_IDS",
     text("HWCERT_ELB_CERTIFICATE_IDS"),
+    "certificate",
+  );
+  const instanceIds = readIdList(
+    problems,
+    "HWCERT_GEMINIDB_INSTANCE_IDS",
+    text("HWCERT_GEMINIDB_INSTANCE_IDS"),
+    "instance",
+  );
+  const sources = readSources(problems, "HWCERT_SOURCES", text("HWCERT_SOURCES"));
+  const maxBytes = readNumber(
+    problems,
+    "HWCERT_DOWNLOAD_MAX_BYTES",
+    text("HWCERT_DOWNLOAD_MAX_BYTES"),
+    {
+      min: 1024,
+      max: 64 * 1024 * 1024,
+      integer: true,
+    },
+  );
+  const allowedHosts = readHostPatterns(
+    problems,
+    "HWCERT_DOWNLOAD_ALLOWED_HOSTS",
+    text("HWCERT_DOWNLOAD_ALLOWED_HOSTS"),
+  );
+  const allowHttp = readBoolean(
+    problems,
+    "HWCERT_DOWNLOAD_ALLOW_HTTP",
+    text("HWCERT_DOWNLOAD_ALLOW_HTTP"),
   );
   const pollSchedule = readCron(problems, "HWCERT_POLL_SCHEDULE", text("HWCERT_POLL_SCHEDULE"));
   const listen = readListenAddress(
@@ -127,16 +156,11 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
       integer: false,
     },
   );
-  const apiConcurrency = readNumber(
-    problems,
-    "HWCERT_API_CONCURRENCY",
-    text("HWCERT_API_CONCURRENCY"),
-    {
-      min: 1,
-      max: 64,
-      integer: true,
-    },
-  );
+  const concurrency = readNumber(problems, "HWCERT_CONCURRENCY", text("HWCERT_CONCURRENCY"), {
+    min: 1,
+    max: 64,
+    integer: true,
+  });
   const logLevel = readLogLevel(problems, "HWCERT_LOG_LEVEL", text("HWCERT_LOG_LEVEL"));
 
   if (
@@ -148,10 +172,15 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     geminidbEndpoint === undefined ||
     iamEndpoint === undefined ||
     certificateIds === undefined ||
+    instanceIds === undefined ||
+    sources === undefined ||
+    maxBytes === undefined ||
+    allowedHosts === undefined ||
+    allowHttp === undefined ||
     pollSchedule === undefined ||
     listen === undefined ||
     timeoutSeconds === undefined ||
-    apiConcurrency === undefined ||
+    concurrency === undefined ||
     logLevel === undefined
   ) {
     return { ok: false, errors: problems.list };
@@ -162,11 +191,14 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     projectId,
     auth: { kind: "token", token },
     endpoints: { elb: elbEndpoint, geminidb: geminidbEndpoint, iam: iamEndpoint },
+    sources,
     elb: { certificateIds: certificateIds.value },
+    geminidb: { instanceIds: instanceIds.value },
+    download: { maxBytes, allowedHosts, allowHttp },
     pollSchedule: pollSchedule,
     listen,
     httpTimeoutMs: Math.round(timeoutSeconds * 1000),
-    apiConcurrency,
+    concurrency,
     logLevel,
   };
   return { ok: true, config: deepFreeze(config) };
@@ -204,6 +236,7 @@ function readIdList(
   problems: Problems,
   name: string,
   value: string | undefined,
+  noun: "certificate" | "instance",
 ): Read<readonly string[] | null> {
   if (value === undefined) return { value: null };
   const ids = [
@@ -214,15 +247,86 @@ function readIdList(
         .filter((id) => id !== ""),
     ),
   ];
-  if (ids.length === 0) return problems.add(name, "is set but lists no certificate id");
+  if (ids.length === 0) return problems.add(name, `is set but lists no ${noun} id`);
   const bad = ids.filter((id) => !ID_PATTERN.test(id));
   if (bad.length > 0) {
     return problems.add(
       name,
-      `${bad.map((id) => JSON.stringify(id)).join(", ")} ${bad.length === 1 ? "is not a certificate id" : "are not certificate ids"} (letters, digits, "-" and "_")`,
+      `${bad.map((id) => JSON.stringify(id)).join(", ")} ${bad.length === 1 ? `is not ${noun === "instance" ? "an" : "a"} ${noun} id` : `are not ${noun} ids`} (letters, digits, "-" and "_")`,
     );
   }
   return { value: ids };
+}
+
+function readSources(
+  problems: Problems,
+  name: string,
+  value: string | undefined,
+): readonly SourceName[] | undefined {
+  if (value === undefined) return undefined;
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== "");
+  const unknown = entries.filter((entry) => !SOURCE_NAMES.some((source) => source === entry));
+  if (unknown.length > 0) {
+    return problems.add(
+      name,
+      `unknown source ${unknown.map((u) => JSON.stringify(u)).join(", ")} (choose from ${SOURCE_NAMES.join(", ")})`,
+    );
+  }
+  if (entries.length === 0) return problems.add(name, "lists no source");
+  return SOURCE_NAMES.filter((source) => entries.includes(source));
+}
+
+const HOST_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const HOST_NAME = new RegExp(`^${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
+const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
+
+function readHostPatterns(
+  problems: Problems,
+  name: string,
+  value: string | undefined,
+): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const entries = [
+    ...new Set(
+      value
+        .split(",")
+        .map((entry) => entry.trim().toLowerCase())
+        .filter((entry) => entry !== ""),
+    ),
+  ];
+  if (entries.length === 0) return problems.add(name, "lists no host");
+  const bad = entries.filter((entry) => !isHostPattern(entry));
+  if (bad.length > 0) {
+    return problems.add(
+      name,
+      `${bad.map((b) => JSON.stringify(b)).join(", ")}: not a host name or *.suffix pattern with at least two labels`,
+    );
+  }
+  return entries;
+}
+
+/** A host name, an IP literal, or `*.` followed by a suffix of at least two labels. */
+function isHostPattern(entry: string): boolean {
+  if (entry.startsWith("*.")) {
+    const suffix = entry.slice(2);
+    return HOST_NAME.test(suffix) && suffix.includes(".");
+  }
+  return HOST_NAME.test(entry) || IPV6_LITERAL.test(entry);
+}
+
+function readBoolean(
+  problems: Problems,
+  name: string,
+  value: string | undefined,
+): boolean | undefined {
+  if (value === undefined) return undefined;
+  const normalized = value.toLowerCase();
+  if (["true", "1", "yes", "on"].includes(normalized)) return true;
+  if (["false", "0", "no", "off"].includes(normalized)) return false;
+  return problems.add(name, `"${value}" is not a boolean (true or false)`);
 }
 
 function readCron(problems: Problems, name: string, value: string | undefined): string | undefined {

@@ -64,6 +64,43 @@ export const SETTINGS = [
       "Comma-separated ELB certificate IDs to watch; unset = every certificate of the project.",
   },
   {
+    name: "HWCERT_SOURCES",
+    defaultValue: "elb,geminidb",
+    required: false,
+    secret: false,
+    description: "Comma-separated sources to poll: elb, geminidb.",
+  },
+  {
+    name: "HWCERT_GEMINIDB_INSTANCE_IDS",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Comma-separated GeminiDB instance IDs to watch; unset = every instance of the project.",
+  },
+  {
+    name: "HWCERT_DOWNLOAD_MAX_BYTES",
+    defaultValue: "1048576",
+    required: false,
+    secret: false,
+    description: "Largest CA file downloaded; reading stops past it (reason too_large).",
+  },
+  {
+    name: "HWCERT_DOWNLOAD_ALLOWED_HOSTS",
+    defaultValue: "*.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description:
+      "Comma-separated host names or *.suffix patterns a download link (and each redirect) may point at.",
+  },
+  {
+    name: "HWCERT_DOWNLOAD_ALLOW_HTTP",
+    defaultValue: "false",
+    required: false,
+    secret: false,
+    description: "true to allow plain http:// download links (only for test doubles).",
+  },
+  {
     name: "HWCERT_POLL_SCHEDULE",
     defaultValue: "*/5 * * * *",
     required: false,
@@ -86,11 +123,12 @@ export const SETTINGS = [
     description: "Timeout of one HTTP request to Huawei Cloud, per attempt.",
   },
   {
-    name: "HWCERT_API_CONCURRENCY",
-    defaultValue: "4",
+    name: "HWCERT_CONCURRENCY",
+    defaultValue: "8",
     required: false,
     secret: false,
-    description: "Most API requests in flight at once per service.",
+    description:
+      "Most certificates or instances worked on at once per source (detail calls, download links, downloads).",
   },
   {
     name: "HWCERT_LOG_LEVEL",

@@ -4,6 +4,8 @@
 
 const POLLED = "Refreshed by polling (HWCERT_POLL_SCHEDULE); cached between polls.";
 
+const LINK_LABELS = ["region", "project_id", "instance_id", "instance_name", "category"] as const;
+
 export const METRICS = {
   elbExpire: {
     name: "hwcert_elb_certificate_expire_timestamp_seconds",
@@ -54,6 +56,39 @@ export const METRICS = {
       "issuer",
       "sans",
       "key_algorithm",
+    ],
+  },
+  geminidbLinkUp: {
+    name: "hwcert_geminidb_ca_link_up",
+    help: `1 when the GeminiDB CA download link was obtained, downloaded with status 200 within the limits, and held at least one certificate; else 0. ${POLLED}`,
+    labelNames: LINK_LABELS,
+  },
+  geminidbDownloadStatus: {
+    name: "hwcert_geminidb_ca_download_status_code",
+    help: `HTTP status of the last CA download (0 when no HTTP answer). ${POLLED}`,
+    labelNames: LINK_LABELS,
+  },
+  geminidbDownloadDuration: {
+    name: "hwcert_geminidb_ca_download_duration_seconds",
+    help: `Wall time of the last CA download, redirects included. ${POLLED}`,
+    labelNames: LINK_LABELS,
+  },
+  geminidbDownloadBytes: {
+    name: "hwcert_geminidb_ca_download_bytes",
+    help: `Size of the last CA download in bytes (bytes read when it was cut off). ${POLLED}`,
+    labelNames: LINK_LABELS,
+  },
+  geminidbInstanceInfo: {
+    name: "hwcert_geminidb_instance_info",
+    help: `GeminiDB instances (always 1); cert_origin is download_link, ccm (Cloud Certificate Manager) or empty when SSL is off. ${POLLED}`,
+    labelNames: [
+      "region",
+      "project_id",
+      "instance_id",
+      "instance_name",
+      "datastore_type",
+      "ssl",
+      "cert_origin",
     ],
   },
   sourceUp: {

@@ -4,7 +4,7 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERROR_REASONS, type ErrorReason } from "../reasons.js";
-import type { SourceName } from "../poll/snapshot.js";
+import type { SourceName } from "../sources.js";
 import { EXCLUDED_DEFAULT_METRICS, METRICS, POLL_DURATION_BUCKETS } from "./contract.js";
 
 export interface LiveMetrics {

@@ -30,8 +30,25 @@ export async function renderSnapshotMetrics(snapshot: Snapshot): Promise<Rendere
   const notAfter = gauge(METRICS.notAfter);
   const notBefore = gauge(METRICS.notBefore);
   const info = gauge(METRICS.info);
+  const linkUp = gauge(METRICS.geminidbLinkUp);
+  const downloadStatus = gauge(METRICS.geminidbDownloadStatus);
+  const downloadDuration = gauge(METRICS.geminidbDownloadDuration);
+  const downloadBytes = gauge(METRICS.geminidbDownloadBytes);
+  const instanceInfo = gauge(METRICS.geminidbInstanceInfo);
   const sourceUp = gauge(METRICS.sourceUp);
   const lastSuccess = gauge(METRICS.sourceLastSuccess);
+
+  const addCertificate = (
+    source: SourceKey,
+    resourceId: string,
+    resourceName: string,
+    x509: ParsedCertificate,
+  ): void => {
+    const labels = x509Labels(source, resourceId, resourceName, x509);
+    notAfter.set(labels, x509.notAfter);
+    notBefore.set(labels, x509.notBefore);
+    info.set(infoLabels(source, resourceId, x509), 1);
+  };
 
   for (const source of snapshot.sources) {
     const sourceLabels = {
@@ -43,24 +60,55 @@ export async function renderSnapshotMetrics(snapshot: Snapshot): Promise<Rendere
     if (source.lastSuccessSeconds !== null) {
       lastSuccess.set(sourceLabels, Math.floor(source.lastSuccessSeconds));
     }
-    for (const certificate of source.certificates.values()) {
-      if (certificate.expireTimeSeconds !== null) {
-        elbExpire.set(
-          {
-            region: source.region,
-            project_id: source.projectId,
-            certificate_id: certificate.id,
-            certificate_name: certificate.name,
-            certificate_type: certificate.type,
-          },
-          certificate.expireTimeSeconds,
-        );
+    if (source.source === "elb") {
+      for (const certificate of source.certificates.values()) {
+        if (certificate.expireTimeSeconds !== null) {
+          elbExpire.set(
+            {
+              region: source.region,
+              project_id: source.projectId,
+              certificate_id: certificate.id,
+              certificate_name: certificate.name,
+              certificate_type: certificate.type,
+            },
+            certificate.expireTimeSeconds,
+          );
+        }
+        for (const x509 of certificate.certificates) {
+          addCertificate(source, certificate.id, certificate.name, x509);
+        }
       }
-      for (const x509 of certificate.certificates) {
-        const labels = x509Labels(source, certificate.id, certificate.name, x509);
-        notAfter.set(labels, x509.notAfter);
-        notBefore.set(labels, x509.notBefore);
-        info.set(infoLabels(source, certificate.id, x509), 1);
+      continue;
+    }
+    for (const instance of source.instances.values()) {
+      const instanceLabels = {
+        region: source.region,
+        project_id: source.projectId,
+        instance_id: instance.id,
+        instance_name: instance.name,
+      };
+      instanceInfo.set(
+        {
+          ...instanceLabels,
+          datastore_type: instance.datastoreType,
+          ssl: instance.ssl,
+          cert_origin: instance.certOrigin,
+        },
+        1,
+      );
+      // Categories may serve the same CA: one series per certificate and instance.
+      const seen = new Set<string>();
+      for (const link of instance.links) {
+        const linkLabels = { ...instanceLabels, category: link.category };
+        linkUp.set(linkLabels, link.up ? 1 : 0);
+        downloadStatus.set(linkLabels, link.statusCode);
+        if (link.durationSeconds !== null) downloadDuration.set(linkLabels, link.durationSeconds);
+        if (link.bytes !== null) downloadBytes.set(linkLabels, link.bytes);
+        for (const x509 of link.certificates) {
+          if (seen.has(x509.fingerprintSha256)) continue;
+          seen.add(x509.fingerprintSha256);
+          addCertificate(source, instance.id, instance.name, x509);
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
-// Remembers parsed certificate bundles between polls, keyed by the SHA-256 of the PEM text, so
-// a steady-state poll parses nothing. Entries not seen during a poll are evicted when it ends,
+// Remembers parsed certificate bundles between polls, keyed by the SHA-256 of their bytes, so
+// a steady-state poll parses nothing. One cache per source (a sweep evicts what that source's
+// poll did not use). Entries not seen during a poll are evicted when it ends,
 // which keeps memory proportional to what the cloud holds now.
 
 import { createHash } from "node:crypto";
@@ -10,10 +11,10 @@ export class BundleCache {
   #entries = new Map<string, ParsedBundle>();
   #seen = new Map<string, ParsedBundle>();
 
-  /** Parses (or recalls) one bundle and marks it as still in use. */
-  parse(pem: string): ParsedBundle {
-    const key = createHash("sha256").update(pem).digest("hex");
-    const bundle = this.#seen.get(key) ?? this.#entries.get(key) ?? parseCertificateBundle(pem);
+  /** Parses (or recalls) one bundle (PEM text, or bytes of any format) and marks it in use. */
+  parse(input: string | Uint8Array): ParsedBundle {
+    const key = createHash("sha256").update(input).digest("hex");
+    const bundle = this.#seen.get(key) ?? this.#entries.get(key) ?? parseCertificateBundle(input);
     this.#seen.set(key, bundle);
     return bundle;
   }

@@ -4,7 +4,7 @@
 // good data. It does not schedule: scheduler.ts decides when.
 
 import type { Logger } from "../log/logger.js";
-import type { PollSummary, Snapshot, SourceSnapshot } from "./snapshot.js";
+import { resourceCount, type PollSummary, type Snapshot, type SourceSnapshot } from "./snapshot.js";
 
 /** Polls one source: previous snapshot in, next snapshot out. May throw only on abort. */
 export interface SourcePoller {
@@ -98,7 +98,7 @@ export class Poller {
         sources: sources.map((s) => ({
           source: s.source,
           up: s.up,
-          resources: s.certificates.size,
+          resources: resourceCount(s),
         })),
       },
       "poll finished",

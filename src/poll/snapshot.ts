@@ -5,8 +5,9 @@
 import type { ParsedCertificate } from "../certs/types.js";
 import type { ErrorReason } from "../reasons.js";
 
-export const SOURCES = ["elb"] as const;
-export type SourceName = (typeof SOURCES)[number];
+import type { SourceName } from "../sources.js";
+
+export type { SourceName } from "../sources.js";
 
 export interface SourceKey {
   readonly source: SourceName;
@@ -41,7 +42,41 @@ export interface ElbSourceSnapshot extends SourceKey, SourceStatus {
   readonly certificates: ReadonlyMap<string, ElbCertificateState>;
 }
 
-export type SourceSnapshot = ElbSourceSnapshot;
+/** The result of probing one download link of a GeminiDB instance. */
+export interface CaLinkState {
+  readonly category: string;
+  /** Link obtained, downloaded with 200 within the limits, and held at least one certificate. */
+  readonly up: boolean;
+  /** HTTP status of the download, 0 when no answer arrived (or no download was made). */
+  readonly statusCode: number;
+  readonly durationSeconds: number | null;
+  readonly bytes: number | null;
+  /** Why the link is down; null when up. */
+  readonly reason: ErrorReason | null;
+  /** Certificates of this link's CA file: the last good ones while the link is failing. */
+  readonly certificates: readonly ParsedCertificate[];
+}
+
+export type CertificateOrigin = "download_link" | "ccm" | "";
+
+export interface GeminiDbInstanceState {
+  readonly id: string;
+  readonly name: string;
+  readonly datastoreType: string;
+  /** `"1"`, `"0"`, or `""` when the API does not say. */
+  readonly ssl: "0" | "1" | "";
+  /** `download_link` (probed), `ccm` (Cloud Certificate Manager, not probed), `""` (SSL off). */
+  readonly certOrigin: CertificateOrigin;
+  /** One entry per download-link category; empty when not probed. */
+  readonly links: readonly CaLinkState[];
+}
+
+export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
+  readonly source: "geminidb";
+  readonly instances: ReadonlyMap<string, GeminiDbInstanceState>;
+}
+
+export type SourceSnapshot = ElbSourceSnapshot | GeminiDbSourceSnapshot;
 
 export interface PollSummary {
   readonly startedAtSeconds: number;
@@ -55,15 +90,31 @@ export interface Snapshot {
   readonly lastPoll: PollSummary | null;
 }
 
+function initialStatus(): SourceStatus {
+  return { up: false, lastSuccessSeconds: null, lastAttemptSeconds: null, lastError: null };
+}
+
+export function initialGeminiDbSnapshot(key: Omit<SourceKey, "source">): GeminiDbSourceSnapshot {
+  return {
+    source: "geminidb",
+    region: key.region,
+    projectId: key.projectId,
+    ...initialStatus(),
+    instances: new Map(),
+  };
+}
+
+/** How many resources (certificates or instances) a source snapshot holds. */
+export function resourceCount(snapshot: SourceSnapshot): number {
+  return snapshot.source === "elb" ? snapshot.certificates.size : snapshot.instances.size;
+}
+
 export function initialElbSnapshot(key: Omit<SourceKey, "source">): ElbSourceSnapshot {
   return {
     source: "elb",
     region: key.region,
     projectId: key.projectId,
-    up: false,
-    lastSuccessSeconds: null,
-    lastAttemptSeconds: null,
-    lastError: null,
+    ...initialStatus(),
     certificates: new Map(),
   };
 }

@@ -39,7 +39,14 @@ describe("loadConfig", () => {
     expect(config.pollSchedule).toBe("*/5 * * * *");
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 10057 });
     expect(config.httpTimeoutMs).toBe(10_000);
-    expect(config.apiConcurrency).toBe(4);
+    expect(config.concurrency).toBe(8);
+    expect(config.sources).toEqual(["elb", "geminidb"]);
+    expect(config.geminidb.instanceIds).toBeNull();
+    expect(config.download).toEqual({
+      maxBytes: 1_048_576,
+      allowedHosts: ["*.myhuaweicloud.com"],
+      allowHttp: false,
+    });
     expect(config.logLevel).toBe("info");
     expect(config.auth.kind).toBe("token");
     expect(config.auth.token.reveal()).toBe("MIIT-token-value");
@@ -81,6 +88,19 @@ describe("loadConfig", () => {
       { listen: { host: "0.0.0.0", port: 9000 } },
     ],
     ["fractional timeout", { HWCERT_HTTP_TIMEOUT_SECONDS: "2.5" }, { timeoutMs: 2500 }],
+    [
+      "sources in any order and case",
+      { HWCERT_SOURCES: "GeminiDB, elb, elb" },
+      { sources: ["elb", "geminidb"] },
+    ],
+    [
+      "download hosts, IP literals and http",
+      {
+        HWCERT_DOWNLOAD_ALLOWED_HOSTS: "127.0.0.1,[::1], Obs.Example.com,*.obs.example.com",
+        HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
+      },
+      { hosts: ["127.0.0.1", "[::1]", "obs.example.com", "*.obs.example.com"], allowHttp: true },
+    ],
     ["upper-case log level", { HWCERT_LOG_LEVEL: "DEBUG" }, { level: "debug" }],
     ["empty value means unset", { HWCERT_LOG_LEVEL: "  " }, { level: "info" }],
   ])("accepts %s", (_name, overrides, expected) => {
@@ -95,6 +115,9 @@ describe("loadConfig", () => {
       listen: config.listen,
       timeoutMs: config.httpTimeoutMs,
       level: config.logLevel,
+      sources: config.sources,
+      hosts: config.download.allowedHosts,
+      allowHttp: config.download.allowHttp,
     };
     expect(picked).toMatchObject(expected as object);
   });
@@ -156,10 +179,10 @@ describe("loadConfig", () => {
       { HWCERT_HTTP_TIMEOUT_SECONDS: "0" },
       "HWCERT_HTTP_TIMEOUT_SECONDS: 0 is out of range (a number from above 0 to 300)",
     ],
-    [{ HWCERT_API_CONCURRENCY: "1.5" }, 'HWCERT_API_CONCURRENCY: "1.5" is not a whole number'],
+    [{ HWCERT_CONCURRENCY: "1.5" }, 'HWCERT_CONCURRENCY: "1.5" is not a whole number'],
     [
-      { HWCERT_API_CONCURRENCY: "100" },
-      "HWCERT_API_CONCURRENCY: 100 is out of range (a whole number from 1 to 64)",
+      { HWCERT_CONCURRENCY: "100" },
+      "HWCERT_CONCURRENCY: 100 is out of range (a whole number from 1 to 64)",
     ],
     [
       { HWCERT_LOG_LEVEL: "verbose" },

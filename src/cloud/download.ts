@@ -1,0 +1,150 @@
+// Downloads one CA file from a pre-signed link under hard limits: the allow policy checked on
+// the link and on every redirect hop (at most MAX_REDIRECTS), a byte cap enforced while reading
+// (and up front from Content-Length), and one deadline for the whole transfer. No Huawei
+// credentials are sent. The link's query is a credential: it never appears in a result.
+
+import got, { RequestError, type Response } from "got";
+import type { ErrorReason } from "../reasons.js";
+import { checkLink, type LinkPolicy } from "./link-policy.js";
+
+export const MAX_REDIRECTS = 3;
+
+export interface DownloadPolicy extends LinkPolicy {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly userAgent: string;
+}
+
+export type DownloadResult =
+  | {
+      readonly ok: true;
+      readonly status: number;
+      readonly bytes: Uint8Array;
+      readonly durationSeconds: number;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: ErrorReason;
+      /** HTTP status of the last answer, 0 when none arrived. */
+      readonly status: number;
+      /** Bytes received before the failure, when known. */
+      readonly bytesRead: number | null;
+      readonly durationSeconds: number;
+      /** Safe text: no URL query, no header values. */
+      readonly detail: string;
+    };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+class TooLarge extends Error {
+  readonly received: number;
+  constructor(received: number) {
+    super("too large");
+    this.received = received;
+  }
+}
+
+export async function downloadFile(
+  link: string,
+  policy: DownloadPolicy,
+  signal: AbortSignal,
+): Promise<DownloadResult> {
+  const started = performance.now();
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const fail = (
+    reason: ErrorReason,
+    detail: string,
+    status = 0,
+    bytesRead: number | null = null,
+  ): DownloadResult => ({
+    ok: false,
+    reason,
+    status,
+    bytesRead,
+    durationSeconds: elapsed(),
+    detail,
+  });
+
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return fail("host_not_allowed", "the link is not a valid URL");
+  }
+  const deadline = AbortSignal.timeout(policy.timeoutMs);
+  const combined = AbortSignal.any([signal, deadline]);
+
+  for (let hop = 0; ; hop++) {
+    const verdict = checkLink(url, policy);
+    if (!verdict.ok) {
+      return fail(
+        "host_not_allowed",
+        hop === 0 ? verdict.detail : `redirect ${hop}: ${verdict.detail}`,
+      );
+    }
+    let response: Response<Uint8Array>;
+    try {
+      response = await fetchOnce(url, policy, combined);
+    } catch (error) {
+      signal.throwIfAborted();
+      if (error instanceof TooLarge) {
+        return fail("too_large", `larger than ${policy.maxBytes} bytes`, 200, error.received);
+      }
+      if (deadline.aborted)
+        return fail("timeout", `no complete answer within ${policy.timeoutMs} ms`);
+      const code = error instanceof RequestError ? error.code : "unknown";
+      return fail("network", `connection failure (${code})`);
+    }
+    const status = response.statusCode;
+    if (REDIRECT_STATUSES.has(status)) {
+      const location = response.headers.location;
+      if (hop >= MAX_REDIRECTS) {
+        return fail("too_many_redirects", `more than ${MAX_REDIRECTS} redirects`, status);
+      }
+      if (!location) return fail("http_status", "redirect without a Location", status);
+      try {
+        url = new URL(location, url);
+      } catch {
+        return fail("host_not_allowed", `redirect ${hop + 1}: not a valid URL`, status);
+      }
+      continue;
+    }
+    if (status !== 200) {
+      return fail("http_status", `answered HTTP ${status}`, status, response.rawBody.length);
+    }
+    return { ok: true, status, bytes: response.rawBody, durationSeconds: elapsed() };
+  }
+}
+
+/** One GET without redirects or retries, cancelled as soon as it passes the byte cap. */
+function fetchOnce(
+  url: URL,
+  policy: DownloadPolicy,
+  signal: AbortSignal,
+): Promise<Response<Uint8Array>> {
+  const cap = new AbortController();
+  const request = got(url, {
+    method: "GET",
+    followRedirect: false,
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+    responseType: "buffer",
+    signal: AbortSignal.any([signal, cap.signal]),
+    headers: { "user-agent": policy.userAgent, accept: "*/*" },
+  });
+  let tooLarge: TooLarge | undefined;
+  // on() returns the request itself, which is awaited below.
+  void request.on("downloadProgress", (progress: { transferred: number; total?: number }) => {
+    const announced = progress.total ?? 0;
+    if (
+      tooLarge === undefined &&
+      (progress.transferred > policy.maxBytes || announced > policy.maxBytes)
+    ) {
+      tooLarge = new TooLarge(Math.max(progress.transferred, announced));
+      cap.abort();
+    }
+  });
+  return request.catch((error: unknown) => {
+    throw tooLarge ?? error;
+  });
+}

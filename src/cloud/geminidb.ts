@@ -1,0 +1,170 @@
+// GeminiDB (GaussDB NoSQL) v3 API: the instance list (offset/limit paging to total_count) and
+// the SSL CA download-link call. Turns responses into typed values or CloudApiError
+// (`api_shape` for anything off-contract). Never fetches the links themselves (download.ts).
+
+import { z } from "zod";
+import { CloudApiError } from "./errors.js";
+import type { CloudClient } from "./http-client.js";
+
+export interface GeminiDbInstance {
+  readonly id: string;
+  readonly name: string;
+  /** `cassandra`, `mongodb`, `influxdb`, `redis`, lower-cased. */
+  readonly datastoreType: string;
+  /** `"1"` SSL on, `"0"` off, null when the API does not say (older API versions). */
+  readonly ssl: "0" | "1" | null;
+  /** Set when the instance uses a certificate from Cloud Certificate Manager. */
+  readonly ccmCertificateId: string | null;
+}
+
+export interface DownloadLink {
+  readonly category: string;
+  /** A pre-signed URL: its query is a credential. */
+  readonly url: string;
+}
+
+export interface GeminiDbApiContext {
+  readonly client: CloudClient;
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly signal?: AbortSignal;
+}
+
+export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
+
+export const GEMINIDB_PAGE_LIMIT = 100;
+export const GEMINIDB_MAX_PAGES = 10_000;
+
+const sslSchema = z
+  .union([z.string(), z.number(), z.boolean()])
+  .nullish()
+  .transform((value): "0" | "1" | null => {
+    if (value === true || value === 1 || value === "1" || value === "true") return "1";
+    if (value === false || value === 0 || value === "0" || value === "false") return "0";
+    return null;
+  });
+
+const instanceSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  datastore: z.object({ type: z.string().nullish() }).nullish(),
+  ssl: sslSchema,
+  ccm_cert_info: z.object({ cert_id: z.string().nullish() }).nullish(),
+});
+
+const listSchema = z.object({
+  instances: z.array(z.unknown()),
+  total_count: z.number().int().nonnegative().nullish(),
+});
+
+const linksSchema = z.object({
+  certs: z.array(
+    z.object({
+      category: z.string().nullish(),
+      download_link: z.string().min(1),
+    }),
+  ),
+});
+
+function shapeError(operation: string, detail: string, requestId: string | null): CloudApiError {
+  return new CloudApiError({
+    service: "geminidb",
+    operation,
+    status: 200,
+    reason: "api_shape",
+    errorCode: null,
+    requestId,
+    detail,
+  });
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
+    .join("; ");
+}
+
+function toInstance(info: z.infer<typeof instanceSchema>): GeminiDbInstance {
+  const ccm = info.ccm_cert_info;
+  return {
+    id: info.id,
+    name: info.name ?? "",
+    datastoreType: (info.datastore?.type ?? "").toLowerCase(),
+    ssl: info.ssl,
+    ccmCertificateId: ccm ? (ccm.cert_id ?? "") : null,
+  };
+}
+
+/**
+ * Instances of the project, page by page until total_count (the server may cap the page size,
+ * so the offset advances by what each page held). `filterId` asks for one instance.
+ */
+export async function listGeminiDbInstances(
+  context: GeminiDbApiContext,
+  onShapeProblem: ShapeProblemHandler,
+  filterId?: string,
+): Promise<GeminiDbInstance[]> {
+  const operation = "list_instances";
+  const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances`;
+  const instances: GeminiDbInstance[] = [];
+  const seen = new Set<string>();
+  let offset = 0;
+  for (let page = 0; page < GEMINIDB_MAX_PAGES; page++) {
+    const searchParams = new URLSearchParams({
+      offset: String(offset),
+      limit: String(GEMINIDB_PAGE_LIMIT),
+    });
+    if (filterId !== undefined) searchParams.set("id", filterId);
+    const response = await context.client.getJson({
+      service: "geminidb",
+      operation,
+      url,
+      searchParams,
+      signal: context.signal,
+    });
+    const parsed = listSchema.safeParse(response.body);
+    if (!parsed.success) {
+      throw shapeError(operation, describeIssues(parsed.error), response.requestId);
+    }
+    for (const item of parsed.data.instances) {
+      const info = instanceSchema.safeParse(item);
+      if (!info.success) {
+        onShapeProblem({ operation, detail: describeIssues(info.error) });
+        continue;
+      }
+      if (seen.has(info.data.id)) {
+        throw shapeError(operation, "paging repeats instances already listed", response.requestId);
+      }
+      seen.add(info.data.id);
+      instances.push(toInstance(info.data));
+    }
+    offset += parsed.data.instances.length;
+    const total = parsed.data.total_count ?? offset;
+    if (parsed.data.instances.length === 0 || offset >= total) return instances;
+  }
+  throw shapeError(operation, `paging did not end within ${GEMINIDB_MAX_PAGES} pages`, null);
+}
+
+/** The CA download links of one instance (`certs[]`; may be empty). */
+export async function showSslCertDownloadLinks(
+  context: GeminiDbApiContext,
+  instanceId: string,
+): Promise<DownloadLink[]> {
+  const operation = "show_ssl_cert_download_link";
+  const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances/${encodeURIComponent(instanceId)}/ssl-cert/download-link`;
+  const response = await context.client.getJson({
+    service: "geminidb",
+    operation,
+    url,
+    signal: context.signal,
+  });
+  const parsed = linksSchema.safeParse(response.body);
+  if (!parsed.success) {
+    throw shapeError(operation, describeIssues(parsed.error), response.requestId);
+  }
+  return parsed.data.certs.map((cert) => ({
+    category: cert.category ?? "",
+    url: cert.download_link,
+  }));
+}

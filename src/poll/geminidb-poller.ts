@@ -1,0 +1,225 @@
+// One poll of the GeminiDB source: discover instances (list with offset paging, or the
+// configured ids), then for each SSL instance obtain its CA download links and download and
+// parse every CA file, with bounded concurrency. Each instance and each link is its own error
+// boundary: a failing link keeps its last good certificates and shows as down. Links are
+// logged without their query (a credential).
+
+import pLimit from "p-limit";
+import type { ParsedBundle } from "../certs/types.js";
+import { downloadFile, type DownloadPolicy } from "../cloud/download.js";
+import { CloudApiError } from "../cloud/errors.js";
+import {
+  listGeminiDbInstances,
+  showSslCertDownloadLinks,
+  type GeminiDbApiContext,
+  type GeminiDbInstance,
+} from "../cloud/geminidb.js";
+import type { Logger } from "../log/logger.js";
+import { describeUrl } from "../log/scrub.js";
+import type { ErrorReason } from "../reasons.js";
+import type { BundleCache } from "./bundle-cache.js";
+import type { CaLinkState, GeminiDbInstanceState, GeminiDbSourceSnapshot } from "./snapshot.js";
+
+export interface GeminiDbPollDependencies {
+  readonly api: Omit<GeminiDbApiContext, "signal">;
+  /** null: discover every instance of the project. */
+  readonly instanceIds: readonly string[] | null;
+  readonly download: DownloadPolicy;
+  readonly concurrency: number;
+  readonly bundles: BundleCache;
+  readonly logger: Logger;
+  readonly recordError: (reason: ErrorReason) => void;
+  /** Unix seconds. */
+  readonly now: () => number;
+}
+
+export async function pollGeminiDb(
+  deps: GeminiDbPollDependencies,
+  previous: GeminiDbSourceSnapshot,
+  signal: AbortSignal,
+): Promise<GeminiDbSourceSnapshot> {
+  const attemptedAt = deps.now();
+  const api: GeminiDbApiContext = { ...deps.api, signal };
+  const limit = pLimit(deps.concurrency);
+  const log = deps.logger.child({ source: "geminidb", projectId: previous.projectId });
+  const reportApiError = (error: CloudApiError, context: Record<string, unknown> = {}): void => {
+    deps.recordError(error.reason);
+    log.warn({ ...context, ...error.toLogFields() }, "GeminiDB API request failed");
+  };
+  const onShapeProblem = (problem: { operation: string; detail: string }): void => {
+    deps.recordError("api_shape");
+    log.warn(problem, "GeminiDB list entry skipped");
+  };
+
+  let instances: GeminiDbInstance[];
+  try {
+    instances =
+      deps.instanceIds === null
+        ? await listGeminiDbInstances(api, onShapeProblem)
+        : await findConfigured(api, deps.instanceIds, limit, onShapeProblem, reportApiError);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (!(error instanceof CloudApiError)) throw error;
+    reportApiError(error);
+    deps.bundles.keepAll();
+    return {
+      ...previous,
+      up: false,
+      lastAttemptSeconds: attemptedAt,
+      lastError: { reason: error.reason, message: error.message },
+    };
+  }
+
+  const states = await Promise.all(
+    instances.map((instance) =>
+      limit(() =>
+        probeInstance(instance, previous.instances.get(instance.id), api, deps, log, signal),
+      ),
+    ),
+  );
+  deps.bundles.sweep();
+  return {
+    ...previous,
+    up: true,
+    lastSuccessSeconds: deps.now(),
+    lastAttemptSeconds: attemptedAt,
+    lastError: null,
+    instances: new Map(states.map((state) => [state.id, state])),
+  };
+}
+
+/**
+ * Looks up each configured instance through the list API's id filter. An id the API does not
+ * know is reported (not_found) and left out; any other failure fails discovery, so the last
+ * good state is kept.
+ */
+async function findConfigured(
+  api: GeminiDbApiContext,
+  ids: readonly string[],
+  limit: ReturnType<typeof pLimit>,
+  onShapeProblem: (problem: { operation: string; detail: string }) => void,
+  reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
+): Promise<GeminiDbInstance[]> {
+  const found = await Promise.all(
+    ids.map((id) =>
+      limit(async () => {
+        const matches = await listGeminiDbInstances(api, onShapeProblem, id);
+        const instance = matches.find((candidate) => candidate.id === id);
+        if (!instance) {
+          reportApiError(
+            new CloudApiError({
+              service: "geminidb",
+              operation: "list_instances",
+              status: 200,
+              reason: "not_found",
+              errorCode: null,
+              requestId: null,
+              detail: "no instance with this id",
+            }),
+            { instanceId: id },
+          );
+        }
+        return instance;
+      }),
+    ),
+  );
+  return found.filter((instance) => instance !== undefined);
+}
+
+async function probeInstance(
+  instance: GeminiDbInstance,
+  last: GeminiDbInstanceState | undefined,
+  api: GeminiDbApiContext,
+  deps: GeminiDbPollDependencies,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<GeminiDbInstanceState> {
+  const base = {
+    id: instance.id,
+    name: instance.name,
+    datastoreType: instance.datastoreType,
+    ssl: instance.ssl ?? "",
+  } as const;
+  if (instance.ssl === "0") return { ...base, certOrigin: "", links: [] };
+  // A CCM certificate is not served through the download link; issue 9's CCM source covers it.
+  if (instance.ccmCertificateId !== null) return { ...base, certOrigin: "ccm", links: [] };
+
+  const context = { instanceId: instance.id, instanceName: instance.name };
+  const lastLinks = new Map((last?.links ?? []).map((link) => [link.category, link]));
+  const down = (category: string, reason: ErrorReason, statusCode = 0): CaLinkState => ({
+    category,
+    up: false,
+    statusCode,
+    durationSeconds: null,
+    bytes: null,
+    reason,
+    certificates: lastLinks.get(category)?.certificates ?? [],
+  });
+
+  let links;
+  try {
+    links = await showSslCertDownloadLinks(api, instance.id);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (!(error instanceof CloudApiError)) throw error;
+    deps.recordError("link_api_error");
+    log.warn({ ...context, ...error.toLogFields() }, "GeminiDB download link unavailable");
+    const previous = last?.links.length ? last.links : [{ category: "" }];
+    return {
+      ...base,
+      certOrigin: "download_link",
+      links: previous.map((link) => down(link.category, "link_api_error")),
+    };
+  }
+  if (links.length === 0) {
+    // With SSL known to be on, no link is a fault; with SSL unknown it means SSL is off.
+    if (instance.ssl === null) return { ...base, certOrigin: "", links: [] };
+    deps.recordError("link_api_error");
+    log.warn(context, "GeminiDB instance has SSL on but no CA download link");
+    return { ...base, certOrigin: "download_link", links: [down("", "link_api_error")] };
+  }
+
+  const states: CaLinkState[] = [];
+  for (const link of links) {
+    const linkContext = { ...context, category: link.category, link: describeUrl(link.url) };
+    const result = await downloadFile(link.url, deps.download, signal);
+    if (!result.ok) {
+      deps.recordError(result.reason);
+      log.warn(
+        { ...linkContext, reason: result.reason, status: result.status, detail: result.detail },
+        "GeminiDB CA download failed",
+      );
+      states.push({
+        ...down(link.category, result.reason, result.status),
+        durationSeconds: result.durationSeconds,
+        bytes: result.bytesRead,
+      });
+      continue;
+    }
+    const bundle: ParsedBundle = deps.bundles.parse(result.bytes);
+    const readable = bundle.certificates.length > 0;
+    if (bundle.issues.length > 0) {
+      deps.recordError("bad_content");
+      log.warn(
+        {
+          ...linkContext,
+          issues: bundle.issues.map((issue) => issue.detail),
+          parsedCertificates: bundle.certificates.length,
+        },
+        "GeminiDB CA file has unreadable parts",
+      );
+    }
+    states.push({
+      category: link.category,
+      up: readable,
+      statusCode: result.status,
+      durationSeconds: result.durationSeconds,
+      bytes: result.bytes.length,
+      reason: readable ? null : "bad_content",
+      certificates: readable
+        ? bundle.certificates
+        : (lastLinks.get(link.category)?.certificates ?? []),
+    });
+  }
+  return { ...base, certOrigin: "download_link", links: states };
+}
