@@ -74,12 +74,15 @@ export async function downloadFile(
   const deadline = AbortSignal.timeout(policy.timeoutMs);
   const combined = AbortSignal.any([signal, deadline]);
 
+  /** Status of the previous hop's answer (a redirect), reported when the next hop fails. */
+  let lastStatus = 0;
   for (let hop = 0; ; hop++) {
     const verdict = checkLink(url, policy);
     if (!verdict.ok) {
       return fail(
         "host_not_allowed",
         hop === 0 ? verdict.detail : `redirect ${hop}: ${verdict.detail}`,
+        lastStatus,
       );
     }
     let response: Response<Uint8Array>;
@@ -102,6 +105,7 @@ export async function downloadFile(
         return fail("too_many_redirects", `more than ${MAX_REDIRECTS} redirects`, status);
       }
       if (!location) return fail("http_status", "redirect without a Location", status);
+      lastStatus = status;
       try {
         url = new URL(location, url);
       } catch {
@@ -140,7 +144,9 @@ function fetchOnce(
       tooLarge === undefined &&
       (progress.transferred > policy.maxBytes || announced > policy.maxBytes)
     ) {
-      tooLarge = new TooLarge(Math.max(progress.transferred, announced));
+      // Report what was actually received: a Content-Length over the cap stops the transfer
+      // before the body is read.
+      tooLarge = new TooLarge(progress.transferred);
       cap.abort();
     }
   });

@@ -29,6 +29,9 @@ export function simulatorEnvironment(sim: Simulator): Environment {
     HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
     HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
     HWCERT_LISTEN_ADDRESS: "127.0.0.1:0",
+    // The simulator's OBS host is plain http on the loopback address.
+    HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
+    HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
     // Only the start-up poll runs by itself; tests trigger the rest with pollNow().
     HWCERT_POLL_SCHEDULE: "0 0 1 1 *",
     HWCERT_HTTP_TIMEOUT_SECONDS: "2",
