@@ -23,11 +23,17 @@ Options:
   --help          show this help
 `;
 
+export interface RunOptions {
+  /** The .env file merged under the environment; null reads none (the demo). */
+  readonly envFile?: string | null;
+}
+
 export async function run(
   argv: readonly string[],
   env: Environment,
   io: CliIo,
   signals: Pick<NodeJS.Process, "on" | "off"> = process,
+  options: RunOptions = {},
 ): Promise<number> {
   const flags = new Set(argv);
   for (const flag of flags) {
@@ -47,7 +53,8 @@ export async function run(
 
   let environment: Environment;
   try {
-    environment = readEnvironment(env);
+    const envFile = options.envFile === undefined ? ".env" : options.envFile;
+    environment = envFile === null ? env : readEnvironment(env, envFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     io.stderr(`configuration error: .env: cannot read the file (${code})\n`);

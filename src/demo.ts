@@ -1,0 +1,46 @@
+// `npm run demo`: the exporter against the built-in Huawei Cloud simulator, seeded with the demo
+// scenario (healthy, expiring, expired, CA and broken certificates; GeminiDB instances with SSL
+// on, off and CCM). Runs the same daemon `npm start` runs; only the environment differs.
+import "reflect-metadata";
+import { run } from "./cli/run.js";
+import { seedDemoScenario, startSimulator } from "./simulator/index.js";
+
+const sim = await startSimulator();
+const scenario = await seedDemoScenario(sim, Date.now());
+const listen = process.env["HWCERT_LISTEN_ADDRESS"] ?? "127.0.0.1:10057";
+
+process.stderr.write(
+  [
+    `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates, ${String(scenario.geminidb.length)} GeminiDB instances`,
+    `Exporter: http://${listen.replace(/^0\.0\.0\.0:/, "127.0.0.1:")}/metrics  (Ctrl-C to stop)`,
+    "",
+  ].join("\n"),
+);
+
+const exitCode = await run(
+  process.argv.slice(2),
+  {
+    HWCERT_REGION: sim.region,
+    HWCERT_PROJECT_ID: sim.projectId,
+    HWCERT_AUTH_TOKEN: sim.authToken,
+    HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
+    HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
+    HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
+    HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
+    HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
+    HWCERT_POLL_SCHEDULE: "*/30 * * * * *",
+    HWCERT_LISTEN_ADDRESS: listen,
+    ...(process.env["HWCERT_LOG_LEVEL"]
+      ? { HWCERT_LOG_LEVEL: process.env["HWCERT_LOG_LEVEL"] }
+      : {}),
+  },
+  {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  },
+  process,
+  { envFile: null },
+);
+await sim.close();
+process.exitCode = exitCode;
+setTimeout(() => process.exit(exitCode), 1_000).unref();

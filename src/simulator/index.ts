@@ -1,0 +1,59 @@
+// The simulator's public surface for tests, the demo and benchmarks. Import from here rather than
+// from the individual modules, whose internals may move.
+export {
+  startSimulator,
+  type Simulator,
+  type SimulatorEndpoints,
+  type SimulatorOptions,
+} from "./simulator.js";
+export type { ElbCertificateInfo, ElbCertificateInput, ElbControl } from "./elb.js";
+export type {
+  CaFileOptions,
+  DatastoreType,
+  DownloadLinkError,
+  GeminiDbControl,
+  GeminiDbInstanceInput,
+} from "./geminidb.js";
+export type { IamControl, IamCredentials } from "./iam.js";
+export type { ObsControl, ObsObjectOptions } from "./obs.js";
+export type { Project, ProjectControl } from "./projects.js";
+export type {
+  FaultAction,
+  FaultControl,
+  FaultKind,
+  FaultMatch,
+  FaultRule,
+  Operation,
+  ServiceName,
+} from "./faults.js";
+export { REDACTED, type RequestLogEntry } from "./request-log.js";
+export {
+  generateCaCertificate,
+  generateChain,
+  generateUniquePrivateKeyPem,
+  pemToDer,
+  toOneLinePem,
+  type CertificateFacts,
+  type ChainRequest,
+  type GeneratedCa,
+  type GeneratedChain,
+  type KeyAlgorithm,
+} from "./certificates.js";
+export { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
+export { buildZip, type ZipEntry } from "./zip.js";
+export {
+  canonicalRequest,
+  computeSignature,
+  stringToSign,
+  verifySignedRequest,
+} from "./aksk.js";
+export {
+  DEMO_ELB_CERTIFICATES,
+  DEMO_GEMINIDB_INSTANCES,
+  seedDemoScenario,
+  type DemoElbCertificate,
+  type DemoGeminiDbInstance,
+  type SeededDemoScenario,
+  type SeededElbCertificate,
+  type SeededGeminiDbInstance,
+} from "./scenario.js";

@@ -1,0 +1,56 @@
+// `node dist/simulator/main.js [--host H] [--base-port N]`: runs the simulator with the demo
+// scenario until SIGINT/SIGTERM and prints one JSON line saying where everything is. A dev and
+// demo tool only: every secret it prints is fake.
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import { seedDemoScenario } from "./scenario.js";
+import { startSimulator, type SimulatorOptions } from "./simulator.js";
+
+async function main(argv: readonly string[]): Promise<number> {
+  let values: { host?: string; "base-port"?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { host: { type: "string" }, "base-port": { type: "string" } },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write("usage: main.js [--host 127.0.0.1] [--base-port N]\n");
+    return 2;
+  }
+  const options: { -readonly [K in keyof SimulatorOptions]: SimulatorOptions[K] } = {};
+  if (values.host !== undefined) options.host = values.host;
+  if (values["base-port"] !== undefined) {
+    const base = Number(values["base-port"]);
+    if (!Number.isInteger(base) || base < 1 || base > 65532) {
+      process.stderr.write(`--base-port: "${values["base-port"]}" is not a port from 1 to 65532\n`);
+      return 2;
+    }
+    // Consecutive ports in a fixed order, so compose files and docs can rely on them.
+    options.ports = { elb: base, geminidb: base + 1, iam: base + 2, obs: base + 3 };
+  }
+
+  const sim = await startSimulator(options);
+  const scenario = await seedDemoScenario(sim, Date.now());
+  process.stdout.write(
+    `${JSON.stringify({
+      endpoints: sim.endpoints,
+      projectId: sim.projectId,
+      region: sim.region,
+      authToken: sim.authToken,
+      iam: sim.iam.credentials,
+      elbCertificates: scenario.elb.length,
+      geminidbInstances: scenario.geminidb.length,
+    })}\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await sim.close();
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
