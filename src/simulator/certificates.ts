@@ -131,7 +131,9 @@ function pooledKey(algorithm: KeyAlgorithm): Promise<PooledKey> {
 }
 
 /** A fresh key outside the pool, for a private key that must be unique (leak tests). */
-export async function generateUniquePrivateKeyPem(algorithm: KeyAlgorithm = "EC-P-256"): Promise<string> {
+export async function generateUniquePrivateKeyPem(
+  algorithm: KeyAlgorithm = "EC-P-256",
+): Promise<string> {
   return (await makeKey(algorithm)).privateKeyPem;
 }
 
@@ -159,14 +161,20 @@ function generalNames(sans: readonly string[]): { type: "dns" | "ip"; value: str
   );
 }
 
-function factsOf(certificate: X509Certificate, commonName: string, sans: readonly string[]): CertificateFacts {
+function factsOf(
+  certificate: X509Certificate,
+  commonName: string,
+  sans: readonly string[],
+): CertificateFacts {
   return {
     commonName,
     sans,
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
     serialNumber: certificate.serialNumber.toUpperCase(),
-    fingerprintSha256: createHash("sha256").update(new Uint8Array(certificate.rawData)).digest("hex"),
+    fingerprintSha256: createHash("sha256")
+      .update(new Uint8Array(certificate.rawData))
+      .digest("hex"),
   };
 }
 

@@ -238,7 +238,8 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
     },
   };
 
-  const jsonOf = (stored: StoredCertificate): string => (stored.json ??= JSON.stringify(stored.info));
+  const jsonOf = (stored: StoredCertificate): string =>
+    (stored.json ??= JSON.stringify(stored.info));
 
   const listCertificates = (ctx: RouteContext, projectId: string): Reply => {
     const denied = guardProject(ctx, deps.projects, projectId);
@@ -356,8 +357,7 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
       }
       return undefined;
     },
-    notFound: (requestId) =>
-      faultBody(404, requestId, "apigw", "apigw"),
+    notFound: (requestId) => faultBody(404, requestId, "apigw", "apigw"),
     faultBody: (status, requestId, body) => faultBody(status, requestId, body, "apigw"),
   };
 

@@ -59,7 +59,12 @@ const OBS_CODES: Readonly<Record<number, string>> = {
 };
 
 export function obsStatusError(status: number, requestId: string): Reply {
-  return obsError(status, OBS_CODES[status] ?? "InternalError", `Simulated status ${status}`, requestId);
+  return obsError(
+    status,
+    OBS_CODES[status] ?? "InternalError",
+    `Simulated status ${status}`,
+    requestId,
+  );
 }
 
 /** The body for a `status` fault: a named shape, or the given text verbatim. */

@@ -8,7 +8,10 @@ export function formatIsoSeconds(epochMs: number): string {
 
 /** `2045-11-17 13:25:47` (ELB v2 and some doc pages; UTC with no zone marker). */
 export function formatSpaceSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "");
+  return new Date(epochMs)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, "");
 }
 
 /** `2026-11-25T03:00:01.168000Z` (IAM tokens: microseconds). */

@@ -108,7 +108,11 @@ export function createGeminiDb(deps: GeminiDbDeps): {
   /** Per project, in insertion order (the order pages are cut in). */
   const ordered = new Map<string, StoredInstance[]>();
 
-  const toWire = (input: GeminiDbInstanceInput, id: string, created: string): Record<string, unknown> => {
+  const toWire = (
+    input: GeminiDbInstanceInput,
+    id: string,
+    created: string,
+  ): Record<string, unknown> => {
     const datastore = input.datastore ?? { type: "cassandra", version: "3.11" };
     const wire: Record<string, unknown> = {
       id,
@@ -175,7 +179,8 @@ export function createGeminiDb(deps: GeminiDbDeps): {
       const list = ordered.get(projectId) ?? [];
       list.push(stored);
       ordered.set(projectId, list);
-      if (input.caFile !== undefined) control.setCaFile(id, input.caFile.bytes, input.caFile.options);
+      if (input.caFile !== undefined)
+        control.setCaFile(id, input.caFile.bytes, input.caFile.options);
       return id;
     },
     removeInstance(id) {
@@ -247,7 +252,11 @@ export function createGeminiDb(deps: GeminiDbDeps): {
     }
     const limit = readInteger(ctx.query.get("limit"), GEMINIDB_MAX_LIMIT);
     if (limit === undefined || limit < 1 || limit > GEMINIDB_MAX_LIMIT) {
-      return dbsError(400, "DBS.200001", `Invalid parameter: limit must be 1 to ${GEMINIDB_MAX_LIMIT}`);
+      return dbsError(
+        400,
+        "DBS.200001",
+        `Invalid parameter: limit must be 1 to ${GEMINIDB_MAX_LIMIT}`,
+      );
     }
     let items = ordered.get(projectId) ?? [];
     const id = ctx.query.get("id");
@@ -261,7 +270,8 @@ export function createGeminiDb(deps: GeminiDbDeps): {
           (name === null || item.input.name === name) &&
           (mode === null || item.wire.mode === mode) &&
           (datastoreType === null ||
-            (item.input.datastore?.type ?? "cassandra").toLowerCase() === datastoreType.toLowerCase()),
+            (item.input.datastore?.type ?? "cassandra").toLowerCase() ===
+              datastoreType.toLowerCase()),
       );
     }
     const page = items.slice(offset, offset + Math.min(limit, deps.pageSizeCap));
@@ -283,7 +293,8 @@ export function createGeminiDb(deps: GeminiDbDeps): {
     const ca = stored.ca;
     if (ca === undefined) return jsonReply(200, { certs: [] });
     const link =
-      ca.options.linkOverride ?? deps.obs.presign(CA_BUCKET, ca.key, ca.options.linkTtlSeconds ?? 600);
+      ca.options.linkOverride ??
+      deps.obs.presign(CA_BUCKET, ca.key, ca.options.linkTtlSeconds ?? 600);
     const categories = ca.options.categories ?? ["international"];
     return jsonReply(200, {
       certs: categories.map((category) => ({ category, download_link: link })),

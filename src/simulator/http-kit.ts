@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { AuthOutcome, IncomingRequest } from "./auth.js";
 import type { FaultAction, FaultRegistry, Operation, ServiceName } from "./faults.js";
-import type { RequestLog, RequestLogEntry } from "./request-log.js";
+import type { MutableLogEntry, RequestLog, RequestLogEntry } from "./request-log.js";
 
 /** What a handler answers; the writer turns it into bytes (optionally slowly, padded or cut). */
 export interface Reply {
@@ -137,9 +137,6 @@ export async function startServiceServer(
       query: deps.redactQuery(definition.service, query),
       headerNames,
     });
-    res.on("finish", () => {
-      entry.status = res.statusCode;
-    });
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -154,12 +151,12 @@ export async function startServiceServer(
     });
     req.on("end", () => {
       if (tooLarge) {
-        writeReply(res, definition.faultBody(413, requestId, undefined), undefined);
+        writeReply(res, entry, definition.faultBody(413, requestId, undefined), undefined);
         return;
       }
       const segments = splitPath(rawPath);
       if (segments === undefined) {
-        writeReply(res, definition.notFound(requestId), undefined);
+        writeReply(res, entry, definition.notFound(requestId), undefined);
         return;
       }
       const route = definition.route(method, segments);
@@ -196,7 +193,7 @@ export async function startServiceServer(
       };
       const answer = (): void => {
         const reply = route === undefined ? definition.notFound(requestId) : route.handle(ctx);
-        writeReply(res, reply, fault);
+        writeReply(res, entry, reply, fault);
       };
 
       if (fault === undefined) {
@@ -205,10 +202,10 @@ export async function startServiceServer(
       }
       switch (fault.kind) {
         case "status":
-          writeReply(res, statusFaultReply(definition, fault, requestId), undefined);
+          writeReply(res, entry, statusFaultReply(definition, fault, requestId), undefined);
           return;
         case "json":
-          writeReply(res, jsonReply(fault.status ?? 200, fault.body), undefined);
+          writeReply(res, entry, jsonReply(fault.status ?? 200, fault.body), undefined);
           return;
         case "reset":
           // An RST rather than a FIN: the client sees ECONNRESET, like a dropped load balancer.
@@ -230,7 +227,14 @@ export async function startServiceServer(
     });
   };
 
-  const writeReply = (res: ServerResponse, reply: Reply, fault: FaultAction | undefined): void => {
+  const writeReply = (
+    res: ServerResponse,
+    entry: MutableLogEntry,
+    reply: Reply,
+    fault: FaultAction | undefined,
+  ): void => {
+    // Logged before the first byte leaves, so a test that has its answer also has the entry.
+    entry.status = reply.status;
     const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
     const filler = reply.fillerBytes ?? 0;
     const total = body.length + filler;

@@ -82,7 +82,8 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
     }
     const userDomain = field(user, "domain");
     const domainMatches =
-      field(userDomain, "name") === deps.credentials.domain || field(userDomain, "id") === deps.domainId;
+      field(userDomain, "name") === deps.credentials.domain ||
+      field(userDomain, "id") === deps.domainId;
     if (
       !domainMatches ||
       field(user, "name") !== deps.credentials.username ||
@@ -121,7 +122,12 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
           ...(project === undefined
             ? { domain }
             : { project: { id: project.id, name: project.name, domain } }),
-          user: { id: deps.userId, name: deps.credentials.username, domain, password_expires_at: "" },
+          user: {
+            id: deps.userId,
+            name: deps.credentials.username,
+            domain,
+            password_expires_at: "",
+          },
           roles: [{ id: "0", name: "op_fine_grained" }],
           catalog: [],
         },
@@ -146,7 +152,10 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
         enabled: true,
         is_domain: false,
       }));
-    return jsonReply(200, { projects, links: { self: "/v3/projects", next: null, previous: null } });
+    return jsonReply(200, {
+      projects,
+      links: { self: "/v3/projects", next: null, previous: null },
+    });
   };
 
   const definition: ServiceDefinition = {

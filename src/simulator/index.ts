@@ -41,12 +41,7 @@ export {
 } from "./certificates.js";
 export { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
 export { buildZip, type ZipEntry } from "./zip.js";
-export {
-  canonicalRequest,
-  computeSignature,
-  stringToSign,
-  verifySignedRequest,
-} from "./aksk.js";
+export { canonicalRequest, computeSignature, stringToSign, verifySignedRequest } from "./aksk.js";
 export {
   DEMO_ELB_CERTIFICATES,
   DEMO_GEMINIDB_INSTANCES,

@@ -14,7 +14,11 @@ export interface ObsObjectOptions {
    * Answer with `hops` redirects before the object. The last one goes to `location` when given
    * (another host or URL), else to an unsigned hop URL on this server that serves the object.
    */
-  readonly redirects?: { readonly hops: number; readonly location?: string; readonly status?: number };
+  readonly redirects?: {
+    readonly hops: number;
+    readonly location?: string;
+    readonly status?: number;
+  };
   /** Drip the body at this rate. */
   readonly bytesPerSecond?: number;
   /** Pad the body with filler bytes up to this total size (streamed, never allocated). */
@@ -46,10 +50,10 @@ export const OBS_SECRET_QUERY_KEYS: ReadonlySet<string> = new Set([
 
 const REDIRECT_PREFIX = "__redirect";
 
-export function createObs(deps: {
-  readonly baseUrl: () => string;
-  readonly now: () => number;
-}): { control: ObsControl; definition: ServiceDefinition } {
+export function createObs(deps: { readonly baseUrl: () => string; readonly now: () => number }): {
+  control: ObsControl;
+  definition: ServiceDefinition;
+} {
   const objects = new Map<string, StoredObject>();
   const secret = randomBytes(32);
   const accessKeyId = `SIMOBS${randomBytes(7).toString("hex").toUpperCase()}`;
@@ -186,7 +190,8 @@ export function createObs(deps: {
       const key = [second, ...rest].join("/");
       return { operation: "obs.getObject", handle: (ctx) => getObject(ctx, first, key) };
     },
-    notFound: (requestId) => obsError(404, "NoSuchKey", "The specified key does not exist.", requestId),
+    notFound: (requestId) =>
+      obsError(404, "NoSuchKey", "The specified key does not exist.", requestId),
     faultBody: (status, requestId, body) => faultBody(status, requestId, body, "xml"),
   };
 

@@ -26,7 +26,9 @@ export type MutableLogEntry = { -readonly [K in keyof RequestLogEntry]: RequestL
 
 export interface RequestLog {
   readonly entries: readonly RequestLogEntry[];
-  record(entry: Pick<RequestLogEntry, "service" | "method" | "path" | "query" | "headerNames">): MutableLogEntry;
+  record(
+    entry: Pick<RequestLogEntry, "service" | "method" | "path" | "query" | "headerNames">,
+  ): MutableLogEntry;
   clear(): void;
 }
 

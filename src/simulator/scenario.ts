@@ -1,11 +1,7 @@
 // The demo scenario as data (what exists and what an exporter should conclude) plus the seeder
 // that turns it into simulator state with certificates dated relative to `now`. Tests seed from
 // and assert against the same list, so the two cannot drift apart.
-import {
-  generateCaCertificate,
-  generateChain,
-  type KeyAlgorithm,
-} from "./certificates.js";
+import { generateCaCertificate, generateChain, type KeyAlgorithm } from "./certificates.js";
 import { formatIsoSeconds, formatSpaceSeconds, toOneLinePem } from "./formats.js";
 import type { Simulator } from "./simulator.js";
 
@@ -39,7 +35,11 @@ export interface DemoGeminiDbInstance {
   readonly ssl: "0" | "1" | undefined;
   readonly ccmCertInfo?: { readonly certId: string; readonly certType: string };
   /** A CA file served through the download link (PEM), or none (`certs: []`). */
-  readonly caFile?: { readonly commonName: string; readonly notBeforeDays: number; readonly notAfterDays: number };
+  readonly caFile?: {
+    readonly commonName: string;
+    readonly notBeforeDays: number;
+    readonly notAfterDays: number;
+  };
 }
 
 export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
@@ -218,7 +218,10 @@ function breakPem(pem: string): string {
 }
 
 /** Loads the demo scenario into the simulator's default project; dates are relative to `now`. */
-export async function seedDemoScenario(sim: Simulator, now: Date | number): Promise<SeededDemoScenario> {
+export async function seedDemoScenario(
+  sim: Simulator,
+  now: Date | number,
+): Promise<SeededDemoScenario> {
   const anchor = Math.floor((typeof now === "number" ? now : now.getTime()) / 1000) * 1000;
   const at = (days: number): Date => new Date(anchor + days * DAY_MS);
 
@@ -257,7 +260,11 @@ export async function seedDemoScenario(sim: Simulator, now: Date | number): Prom
       );
     }
     const stored =
-      spec.pemForm === "one-line" ? toOneLinePem(pem) : spec.pemForm === "broken" ? breakPem(pem) : pem;
+      spec.pemForm === "one-line"
+        ? toOneLinePem(pem)
+        : spec.pemForm === "broken"
+          ? breakPem(pem)
+          : pem;
     const expireTime =
       spec.expireTimeForm === "space"
         ? formatSpaceSeconds(leafNotAfter.getTime())

@@ -95,7 +95,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw new RangeError(`elbPageSizeCap must be a positive integer, got ${elbPageSizeCap}`);
   }
   if (!(Number.isInteger(geminidbPageSizeCap) && geminidbPageSizeCap >= 1)) {
-    throw new RangeError(`geminidbPageSizeCap must be a positive integer, got ${geminidbPageSizeCap}`);
+    throw new RangeError(
+      `geminidbPageSizeCap must be a positive integer, got ${geminidbPageSizeCap}`,
+    );
   }
 
   const projects = createProjectStore({ id: projectId, name: region });
@@ -148,7 +150,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const names = ["elb", "geminidb", "iam", "obs"] as const;
   const started = await Promise.allSettled(
-    names.map((name) => startServiceServer(definitions[name], deps, host, options.ports?.[name] ?? 0)),
+    names.map((name) =>
+      startServiceServer(definitions[name], deps, host, options.ports?.[name] ?? 0),
+    ),
   );
   const servers: RunningServer[] = [];
   const failures: unknown[] = [];

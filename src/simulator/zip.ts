@@ -17,7 +17,8 @@ export function buildZip(entries: readonly ZipEntry[]): Buffer {
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, "utf8");
-    const raw = typeof entry.data === "string" ? Buffer.from(entry.data, "utf8") : Buffer.from(entry.data);
+    const raw =
+      typeof entry.data === "string" ? Buffer.from(entry.data, "utf8") : Buffer.from(entry.data);
     const stored = entry.deflate === true ? deflateRawSync(raw) : raw;
     const method = entry.deflate === true ? 8 : 0;
     const crc = crc32(raw);
