@@ -3,28 +3,19 @@
 // is injectable (logger destination, clock, retry policy) so tests run this same code.
 
 import type { DestinationStream } from "pino";
-import { createTokenAuthenticator } from "../cloud/auth.js";
-import { createCloudClient, type RetryPolicy } from "../cloud/http-client.js";
-import type { Config } from "../config/config.js";
+import type { RetryPolicy } from "../cloud/http-client.js";
+import { secretValues, type Config } from "../config/config.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { SecretScrubber } from "../log/scrub.js";
 import { MetricsExposition } from "../metrics/exposition.js";
 import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
 import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
-import { BundleCache } from "../poll/bundle-cache.js";
-import { pollElb } from "../poll/elb-poller.js";
-import { pollGeminiDb } from "../poll/geminidb-poller.js";
-import { Poller, type PollOutcome, type SourcePoller } from "../poll/poller.js";
+import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
-import {
-  initialElbSnapshot,
-  initialGeminiDbSnapshot,
-  type SourceSnapshot,
-} from "../poll/snapshot.js";
-import type { ErrorReason } from "../reasons.js";
-import type { SourceName } from "../sources.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
+import { SOURCE_NAMES } from "../sources.js";
 import { VERSION } from "../version.js";
+import { buildTargetSources } from "./targets.js";
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -54,80 +45,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const now = options.now ?? (() => Date.now() / 1000);
   const scrubber = new SecretScrubber();
-  scrubber.add(config.auth.token.reveal());
+  for (const value of secretValues(config)) scrubber.add(value);
   const logger = createLogger({
     level: config.logLevel,
     destination: options.logDestination,
     scrubber,
   });
 
-  const metrics = createLiveMetrics({ sources: config.sources, version: VERSION });
-  const userAgent = `huaweicloud-cert-exporter/${VERSION}`;
-  const client = createCloudClient({
-    timeoutMs: config.httpTimeoutMs,
-    authenticator: createTokenAuthenticator(config.auth.token),
-    userAgent,
+  const polled = SOURCE_NAMES.filter((name) =>
+    config.targets.some((target) => target.sources.includes(name)),
+  );
+  const metrics = createLiveMetrics({ sources: polled, version: VERSION });
+  const targetDeps = {
+    config,
+    logger,
+    metrics,
+    scrubber,
+    userAgent: `huaweicloud-cert-exporter/${VERSION}`,
     retry: options.retry,
-    onAttempt: (attempt) => {
-      metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
-    },
-    onRetry: (retry) => {
-      logger.debug(
-        { attempt: retry.attempt, ...retry.error.toLogFields() },
-        "retrying API request",
-      );
-    },
-  });
-  const recordErrorFor =
-    (source: SourceName) =>
-    (reason: ErrorReason): void => {
-      metrics.recordError(source, reason);
-    };
-  const key = { region: config.region, projectId: config.projectId };
-
-  const sources = config.sources.map((name): { poller: SourcePoller; initial: SourceSnapshot } => {
-    if (name === "elb") {
-      const deps = {
-        api: { client, endpoint: config.endpoints.elb, projectId: config.projectId },
-        certificateIds: config.elb.certificateIds,
-        concurrency: config.concurrency,
-        bundles: new BundleCache(),
-        logger,
-        recordError: recordErrorFor("elb"),
-        now,
-      };
-      return {
-        initial: initialElbSnapshot(key),
-        poller: {
-          name,
-          poll: (previous, signal) =>
-            previous.source === "elb"
-              ? pollElb(deps, previous, signal)
-              : Promise.reject(new Error("ELB poller given another source's snapshot")),
-        },
-      };
-    }
-    const deps = {
-      api: { client, endpoint: config.endpoints.geminidb, projectId: config.projectId },
-      instanceIds: config.geminidb.instanceIds,
-      download: { ...config.download, timeoutMs: config.httpTimeoutMs, userAgent },
-      concurrency: config.concurrency,
-      bundles: new BundleCache(),
-      logger,
-      recordError: recordErrorFor("geminidb"),
-      now,
-    };
-    return {
-      initial: initialGeminiDbSnapshot(key),
-      poller: {
-        name,
-        poll: (previous, signal) =>
-          previous.source === "geminidb"
-            ? pollGeminiDb(deps, previous, signal)
-            : Promise.reject(new Error("GeminiDB poller given another source's snapshot")),
-      },
-    };
-  });
+    now,
+  };
+  const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
 
   const exposition = new MetricsExposition(
     metrics,
@@ -161,9 +99,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   logger.info(
     {
       address: server.address,
-      region: config.region,
-      projectId: config.projectId,
       version: VERSION,
+      targets: config.targets.map((target) => ({
+        target: target.label,
+        region: target.region,
+        projectId: target.projectId ?? "(from IAM)",
+        sources: target.sources,
+        auth: target.auth.kind,
+      })),
     },
     "exporter listening",
   );

@@ -1,10 +1,12 @@
-// The one got instance every API call goes through: explicit per-attempt timeout, bounded
-// retries with exponential backoff and jitter on network errors, 5xx and 429 (Retry-After
-// honoured up to a cap), credentials added per attempt by the Authenticator, each attempt
-// reported to an observer, and every failure mapped to CloudApiError. Bodies are parsed with a
-// reviver that drops private keys while the JSON is read, so they never exist as a value.
+// The one got instance every API call of a target goes through: explicit per-attempt timeout,
+// a per-service rate limit, bounded retries with exponential backoff and jitter on network
+// errors, 5xx and 429 (Retry-After honoured up to a cap), credentials added per attempt by the
+// Authenticator (renewed once on a 401 when it can), each attempt reported to an observer, and
+// every failure mapped to CloudApiError. Bodies are parsed with a reviver that drops private
+// keys while the JSON is read, so they never exist as a value.
 
-import got, { HTTPError, type Got, type Options } from "got";
+import got, { HTTPError, type Got } from "got";
+import pThrottle from "p-throttle";
 import type { Authenticator } from "./auth.js";
 import { CloudApiError, mapRequestError, requestIdOf, type CloudService } from "./errors.js";
 
@@ -55,6 +57,8 @@ export interface CloudClientOptions {
   readonly authenticator: Authenticator;
   readonly userAgent: string;
   readonly retry?: RetryPolicy;
+  /** Most requests per second per service (each attempt counts); unlimited when absent. */
+  readonly rateLimitPerSecond?: number;
   /** Called once per HTTP attempt, retries included. */
   readonly onAttempt?: (attempt: AttemptRecord) => void;
   /** Called before a retry is made (for debug logging). */
@@ -71,32 +75,66 @@ export interface JsonRequest {
   readonly operation: string;
   readonly url: string;
   readonly searchParams?: URLSearchParams;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface FullJsonRequest extends JsonRequest {
+  /** Default GET. POST is not retried (the IAM token request). */
+  readonly method?: "GET" | "POST";
+  readonly json?: unknown;
+  /** false: send no credentials (default true). */
+  readonly authenticate?: boolean;
 }
 
 export interface JsonResponse {
   readonly body: unknown;
   readonly requestId: string | null;
+  /** One response header by lower-case name (never logged). */
+  header(name: string): string | undefined;
 }
 
 export interface CloudClient {
-  /** GETs a JSON document; throws CloudApiError on any failure. */
+  /** Sends a request and parses its JSON answer; throws CloudApiError on any failure. */
+  requestJson(request: FullJsonRequest): Promise<JsonResponse>;
+  /** requestJson for a plain authenticated GET. */
   getJson(request: JsonRequest): Promise<JsonResponse>;
 }
 
 interface RequestContext extends Record<string, unknown> {
   service: CloudService;
   operation: string;
+  authenticate: boolean;
+  /** Set once credentials were renewed after a 401, so a request renews at most once. */
+  renewed: boolean;
 }
 
-function contextOf(options: Options): RequestContext {
+function contextOf(options: {
+  readonly context: Readonly<Record<string, unknown>>;
+}): RequestContext {
   return options.context as RequestContext;
+}
+
+function throttleFor(ratePerSecond: number): () => Promise<void> {
+  const limit = ratePerSecond >= 1 ? Math.round(ratePerSecond) : 1;
+  const interval = ratePerSecond >= 1 ? 1000 : Math.round(1000 / ratePerSecond);
+  const throttled = pThrottle({ limit, interval })(() => Promise.resolve());
+  return () => throttled();
 }
 
 export function createCloudClient(options: CloudClientOptions): CloudClient {
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   const report = (context: RequestContext, code: string): void => {
     options.onAttempt?.({ service: context.service, operation: context.operation, code });
+  };
+  const throttles = new Map<CloudService, () => Promise<void>>();
+  const waitForSlot = async (service: CloudService): Promise<void> => {
+    if (options.rateLimitPerSecond === undefined) return;
+    let throttle = throttles.get(service);
+    if (throttle === undefined) {
+      throttle = throttleFor(options.rateLimitPerSecond);
+      throttles.set(service, throttle);
+    }
+    await throttle();
   };
 
   const instance: Got = got.extend({
@@ -120,15 +158,18 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     hooks: {
       beforeRequest: [
         async (requestOptions) => {
+          const context = contextOf(requestOptions);
+          await waitForSlot(context.service);
+          if (!context.authenticate) return;
           const url =
             requestOptions.url instanceof URL
               ? requestOptions.url
               : new URL(String(requestOptions.url));
+          const body = typeof requestOptions.body === "string" ? requestOptions.body : "";
           const headers = await options.authenticator.headersFor({
             method: requestOptions.method,
             url,
-            headers: requestOptions.headers,
-            body: "",
+            body,
           });
           for (const [name, value] of Object.entries(headers)) {
             requestOptions.headers[name.toLowerCase()] = value;
@@ -136,13 +177,28 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
         },
       ],
       afterResponse: [
-        (response) => {
-          report(contextOf(response.request.options), String(response.statusCode));
+        async (response, retryWithMergedOptions) => {
+          const context = contextOf(response.request.options);
+          report(context, String(response.statusCode));
+          const { authenticator } = options;
+          if (
+            response.statusCode === 401 &&
+            context.authenticate &&
+            !context.renewed &&
+            authenticator.renewAfterUnauthorized
+          ) {
+            if (await authenticator.renewAfterUnauthorized(response.request.options.headers)) {
+              context.renewed = true;
+              retryWithMergedOptions({ preserveHooks: true });
+            }
+          }
           return response;
         },
       ],
       beforeRetry: [
         (error, retryCount) => {
+          // A renewal retry (above) is not a failure.
+          if (error.code === "ERR_RETRYING") return;
           const context = contextOf(error.options);
           // HTTP answers were counted by afterResponse; this counts attempts that got none.
           if (!(error instanceof HTTPError)) report(context, "0");
@@ -157,46 +213,67 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     },
   });
 
-  return {
-    async getJson(request) {
-      const context: RequestContext = { service: request.service, operation: request.operation };
-      const mapContext = { ...context, timeoutMs: options.timeoutMs };
-      let response;
-      try {
-        response = await instance.get(request.url, {
-          searchParams: request.searchParams,
-          context,
-          signal: request.signal,
-        });
-      } catch (error) {
-        if (!(error instanceof HTTPError)) report(context, "0");
-        throw mapRequestError(error, mapContext);
-      }
-      const requestId = requestIdOf(response.headers);
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        throw new CloudApiError({
-          ...context,
-          status: response.statusCode,
-          reason: "api_shape",
-          errorCode: null,
-          requestId,
-          detail: "unexpected status (redirects are not followed)",
-        });
-      }
-      try {
-        return { body: parseJsonWithoutSecrets(response.body), requestId };
-      } catch {
-        throw new CloudApiError({
-          ...context,
-          status: response.statusCode,
-          reason: "api_shape",
-          errorCode: null,
-          requestId,
-          detail: "response body is not valid JSON",
-        });
-      }
-    },
+  const requestJson = async (request: FullJsonRequest): Promise<JsonResponse> => {
+    const context: RequestContext = {
+      service: request.service,
+      operation: request.operation,
+      authenticate: request.authenticate ?? true,
+      renewed: false,
+    };
+    const mapContext = {
+      service: request.service,
+      operation: request.operation,
+      timeoutMs: options.timeoutMs,
+    };
+    let response;
+    try {
+      response = await instance(request.url, {
+        method: request.method ?? "GET",
+        searchParams: request.searchParams,
+        ...(request.json === undefined ? {} : { json: request.json }),
+        context,
+        signal: request.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof HTTPError)) report(context, "0");
+      throw mapRequestError(error, mapContext);
+    }
+    const requestId = requestIdOf(response.headers);
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      throw new CloudApiError({
+        ...mapContext,
+        status: response.statusCode,
+        reason: "api_shape",
+        errorCode: null,
+        requestId,
+        detail: "unexpected status (redirects are not followed)",
+      });
+    }
+    let body: unknown;
+    try {
+      body = parseJsonWithoutSecrets(response.body);
+    } catch {
+      throw new CloudApiError({
+        ...mapContext,
+        status: response.statusCode,
+        reason: "api_shape",
+        errorCode: null,
+        requestId,
+        detail: "response body is not valid JSON",
+      });
+    }
+    const headers = response.headers;
+    return {
+      body,
+      requestId,
+      header: (name) => {
+        const value = headers[name.toLowerCase()];
+        return Array.isArray(value) ? value[0] : value;
+      },
+    };
   };
+
+  return { requestJson, getJson: (request) => requestJson(request) };
 }
 
 /** JSON.parse that drops private-key fields as they are read. */

@@ -1,5 +1,5 @@
 // The typed, frozen configuration the rest of the daemon receives. Everything here has been
-// validated by load-config.ts; no other module reads the environment.
+// validated by load-config.ts; no other module reads the environment or the targets file.
 
 import type { SourceName } from "../sources.js";
 import type { Secret } from "./secret.js";
@@ -7,17 +7,35 @@ import type { Secret } from "./secret.js";
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** How the cloud client proves who it is. AK/SK and password variants join this union. */
-export type AuthConfig = { readonly kind: "token"; readonly token: Secret };
+/** How the cloud client proves who it is: exactly one method per target. */
+export type AuthConfig =
+  | { readonly kind: "token"; readonly token: Secret }
+  | {
+      readonly kind: "aksk";
+      readonly accessKey: Secret;
+      readonly secretKey: Secret;
+      /** Temporary credentials carry a security token; permanent ones do not. */
+      readonly securityToken: Secret | null;
+    }
+  | {
+      readonly kind: "password";
+      readonly domain: string;
+      readonly username: string;
+      readonly password: Secret;
+    };
 
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
 }
 
-export interface Config {
+/** One region and project to watch, with its own credentials, endpoints and sources. */
+export interface TargetConfig {
+  /** Where the target came from, for logs and errors: `environment` or `targets[2]`. */
+  readonly label: string;
   readonly region: string;
-  readonly projectId: string;
+  /** null: looked up through IAM by the region's name. */
+  readonly projectId: string | null;
   readonly auth: AuthConfig;
   readonly endpoints: {
     readonly elb: string;
@@ -34,6 +52,10 @@ export interface Config {
     /** `null`: discover every instance of the project through the list API. */
     readonly instanceIds: readonly string[] | null;
   };
+}
+
+export interface Config {
+  readonly targets: readonly TargetConfig[];
   readonly download: {
     readonly maxBytes: number;
     /** Lower-case host names, IP literals, or `*.suffix` patterns. */
@@ -44,5 +66,22 @@ export interface Config {
   readonly listen: ListenAddress;
   readonly httpTimeoutMs: number;
   readonly concurrency: number;
+  /** Requests per second per service and target. */
+  readonly apiRateLimit: number;
   readonly logLevel: LogLevel;
+}
+
+/** Every secret value of a config, for the log scrubber. */
+export function secretValues(config: Config): string[] {
+  return config.targets.flatMap((target) => {
+    const auth = target.auth;
+    switch (auth.kind) {
+      case "token":
+        return [auth.token.reveal()];
+      case "aksk":
+        return [auth.secretKey.reveal(), auth.securityToken?.reveal() ?? ""].filter(Boolean);
+      case "password":
+        return [auth.password.reveal()];
+    }
+  });
 }

@@ -1,12 +1,28 @@
-// Turns environment variables into a Config, or into the complete list of what is wrong with
-// them: one message per problem, each naming the variable. Pure: the caller supplies the
-// environment and the file reader, so tests need neither process.env nor a disk.
+// Turns environment variables (and the targets file they may name) into a Config, or into the
+// complete list of what is wrong: one message per problem, each naming the variable, or the
+// file and the path inside it. Pure: the caller supplies the environment and the file readers,
+// so tests need neither process.env nor a disk.
 
 import { validateDetailed } from "node-cron";
-import { LOG_LEVELS, type Config, type ListenAddress, type LogLevel } from "./config.js";
 import { SOURCE_NAMES, type SourceName } from "../sources.js";
+import {
+  LOG_LEVELS,
+  type AuthConfig,
+  type Config,
+  type ListenAddress,
+  type LogLevel,
+  type TargetConfig,
+} from "./config.js";
+import {
+  readSecretFromFile,
+  resolveAuth,
+  type CredentialFields,
+  type CredentialNames,
+} from "./credentials.js";
+import { Problems } from "./problems.js";
 import { Secret } from "./secret.js";
 import { SETTING_PREFIX, SETTINGS, type SettingName } from "./settings.js";
+import { readTargetsFile, type FileTarget } from "./targets-file.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -15,25 +31,37 @@ export type ConfigResult =
   | { readonly ok: false; readonly errors: readonly string[] };
 
 export interface LoadConfigOptions {
-  /** Reads a `<NAME>_FILE` secret; throws on failure (the message is reported, not the path's content). */
+  /** Reads a `<NAME>_FILE` secret; throws on failure (the message is reported, not the content). */
   readonly readSecretFile: (path: string) => string;
+  /** Reads HWCERT_CONFIG_FILE; defaults to readSecretFile. */
+  readonly readConfigFile?: (path: string) => string;
 }
 
-const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
-/** Project and certificate ids go into URL paths: allow only what is path-safe. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+/** Project, certificate and instance ids go into URL paths: allow only what is path-safe. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const MAX_TIMEOUT_SECONDS = 300;
 
 /** Result of reading one setting: a value, nothing (unset) or an error already reported. */
 type Read<T> = { readonly value: T } | undefined;
 
-class Problems {
-  readonly list: string[] = [];
-  add(name: string, message: string): undefined {
-    this.list.push(`${name}: ${message}`);
-    return undefined;
-  }
-}
+const ENV_CREDENTIAL_NAMES: CredentialNames = {
+  token: "HWCERT_AUTH_TOKEN",
+  accessKey: "HUAWEICLOUD_SDK_AK",
+  secretKey: "HUAWEICLOUD_SDK_SK",
+  securityToken: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+  domain: "HWCERT_IAM_DOMAIN",
+  username: "HWCERT_IAM_USERNAME",
+  password: "HWCERT_IAM_PASSWORD",
+};
+
+/** Settings that describe one target: with a targets file they belong in the file. */
+const PER_TARGET_ONLY: readonly SettingName[] = [
+  "HWCERT_REGION",
+  "HWCERT_PROJECT_ID",
+  "HWCERT_ELB_CERTIFICATE_IDS",
+  "HWCERT_GEMINIDB_INSTANCE_IDS",
+];
 
 export function loadConfig(env: Environment, options: LoadConfigOptions): ConfigResult {
   const problems = new Problems();
@@ -48,87 +76,55 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     }
   }
 
-  const text = (name: SettingName): string | undefined => {
-    const raw = env[name]?.trim();
-    if (raw !== undefined && raw !== "") return raw;
-    const spec = SETTINGS.find((s) => s.name === name);
-    return spec?.defaultValue;
+  const raw = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
   };
-
-  const required = (name: SettingName): string | undefined => {
-    const value = text(name);
-    if (value === undefined) problems.add(name, "is required but not set");
-    return value;
-  };
+  const text = (name: SettingName): string | undefined =>
+    raw(name) ?? SETTINGS.find((s) => s.name === name)?.defaultValue;
 
   const secret = (name: SettingName): Secret | undefined => {
-    const direct = env[name]?.trim();
-    const filePath = env[`${name}_FILE`]?.trim();
-    if (direct && filePath) {
+    const direct = raw(name);
+    const filePath = raw(`${name}_FILE`);
+    if (direct !== undefined && filePath !== undefined) {
       return problems.add(name, `set both ${name} and ${name}_FILE; set only one`);
     }
-    if (filePath) {
-      let content: string;
-      try {
-        content = options.readSecretFile(filePath).trim();
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-        return problems.add(`${name}_FILE`, `cannot read "${filePath}" (${code})`);
-      }
-      if (content === "") return problems.add(`${name}_FILE`, `"${filePath}" is empty`);
-      return new Secret(content);
+    if (filePath !== undefined) {
+      return readSecretFromFile(problems, `${name}_FILE`, filePath, options.readSecretFile);
     }
-    if (direct) return new Secret(direct);
-    return problems.add(name, `is required but not set (or set ${name}_FILE)`);
+    return direct === undefined ? undefined : new Secret(direct);
   };
 
-  const regionText = required("HWCERT_REGION");
-  const region =
-    regionText === undefined || REGION_PATTERN.test(regionText)
-      ? regionText
-      : problems.add(
-          "HWCERT_REGION",
-          `"${regionText}" is not a region name (expected something like ap-southeast-1)`,
-        );
-
-  const projectIdText = required("HWCERT_PROJECT_ID");
-  const projectId =
-    projectIdText === undefined || ID_PATTERN.test(projectIdText)
-      ? projectIdText
-      : problems.add(
-          "HWCERT_PROJECT_ID",
-          `"${projectIdText}" is not a project id (letters, digits, "-" and "_", at most 64)`,
-        );
-
-  const token = secret("HWCERT_AUTH_TOKEN");
-  const endpoint = (name: SettingName): string | undefined =>
-    readEndpoint(problems, name, text(name), region ?? "{region}");
-  const elbEndpoint = endpoint("HWCERT_ELB_ENDPOINT");
-  const geminidbEndpoint = endpoint("HWCERT_GEMINIDB_ENDPOINT");
-  const iamEndpoint = endpoint("HWCERT_IAM_ENDPOINT");
-
-  const certificateIds = readIdList(
+  // Settings shared by every target.
+  const pollSchedule = readCron(problems, "HWCERT_POLL_SCHEDULE", text("HWCERT_POLL_SCHEDULE"));
+  const listen = readListenAddress(
     problems,
-    "HWCERT_ELB_CERTIFICATE_IDS",
-    text("HWCERT_ELB_CERTIFICATE_IDS"),
-    "certificate",
+    "HWCERT_LISTEN_ADDRESS",
+    text("HWCERT_LISTEN_ADDRESS"),
   );
-  const instanceIds = readIdList(
+  const timeoutSeconds = readNumber(
     problems,
-    "HWCERT_GEMINIDB_INSTANCE_IDS",
-    text("HWCERT_GEMINIDB_INSTANCE_IDS"),
-    "instance",
+    "HWCERT_HTTP_TIMEOUT_SECONDS",
+    text("HWCERT_HTTP_TIMEOUT_SECONDS"),
+    { min: 0.001, max: MAX_TIMEOUT_SECONDS, integer: false },
   );
-  const sources = readSources(problems, "HWCERT_SOURCES", text("HWCERT_SOURCES"));
+  const concurrency = readNumber(problems, "HWCERT_CONCURRENCY", text("HWCERT_CONCURRENCY"), {
+    min: 1,
+    max: 64,
+    integer: true,
+  });
+  const apiRateLimit = readNumber(
+    problems,
+    "HWCERT_API_RATE_LIMIT",
+    text("HWCERT_API_RATE_LIMIT"),
+    { min: 0.1, max: 1000, integer: false },
+  );
+  const logLevel = readLogLevel(problems, "HWCERT_LOG_LEVEL", text("HWCERT_LOG_LEVEL"));
   const maxBytes = readNumber(
     problems,
     "HWCERT_DOWNLOAD_MAX_BYTES",
     text("HWCERT_DOWNLOAD_MAX_BYTES"),
-    {
-      min: 1024,
-      max: 64 * 1024 * 1024,
-      integer: true,
-    },
+    { min: 1024, max: 64 * 1024 * 1024, integer: true },
   );
   const allowedHosts = readHostPatterns(
     problems,
@@ -140,71 +136,307 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     "HWCERT_DOWNLOAD_ALLOW_HTTP",
     text("HWCERT_DOWNLOAD_ALLOW_HTTP"),
   );
-  const pollSchedule = readCron(problems, "HWCERT_POLL_SCHEDULE", text("HWCERT_POLL_SCHEDULE"));
-  const listen = readListenAddress(
-    problems,
-    "HWCERT_LISTEN_ADDRESS",
-    text("HWCERT_LISTEN_ADDRESS"),
-  );
-  const timeoutSeconds = readNumber(
-    problems,
-    "HWCERT_HTTP_TIMEOUT_SECONDS",
-    text("HWCERT_HTTP_TIMEOUT_SECONDS"),
-    {
-      min: 0.001,
-      max: MAX_TIMEOUT_SECONDS,
-      integer: false,
-    },
-  );
-  const concurrency = readNumber(problems, "HWCERT_CONCURRENCY", text("HWCERT_CONCURRENCY"), {
-    min: 1,
-    max: 64,
-    integer: true,
-  });
-  const logLevel = readLogLevel(problems, "HWCERT_LOG_LEVEL", text("HWCERT_LOG_LEVEL"));
+  const defaultSources = readSources(problems, "HWCERT_SOURCES", text("HWCERT_SOURCES"));
+  const endpointTemplates = {
+    elb: text("HWCERT_ELB_ENDPOINT") ?? "",
+    geminidb: text("HWCERT_GEMINIDB_ENDPOINT") ?? "",
+    iam: text("HWCERT_IAM_ENDPOINT") ?? "",
+  };
+
+  // Credentials from the environment: shared by every target that names none of its own.
+  const problemsBeforeCredentials = problems.list.length;
+  const envFields: CredentialFields = {
+    token: secret("HWCERT_AUTH_TOKEN"),
+    accessKey: secret("HUAWEICLOUD_SDK_AK"),
+    secretKey: secret("HUAWEICLOUD_SDK_SK"),
+    securityToken: secret("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+    domain: raw("HWCERT_IAM_DOMAIN"),
+    username: raw("HWCERT_IAM_USERNAME"),
+    password: secret("HWCERT_IAM_PASSWORD"),
+  };
+  // A credential that could not be read is reported already; deciding the method without it
+  // would only add a misleading "none configured".
+  const envAuth =
+    problems.list.length > problemsBeforeCredentials
+      ? undefined
+      : resolveAuth(problems, envFields, ENV_CREDENTIAL_NAMES, "credentials");
+
+  let targets: TargetConfig[] | undefined;
+  const configFile = raw("HWCERT_CONFIG_FILE");
+  if (configFile !== undefined) {
+    for (const name of PER_TARGET_ONLY) {
+      if (raw(name) !== undefined) {
+        problems.add(
+          name,
+          "is set per target in HWCERT_CONFIG_FILE; remove it from the environment",
+        );
+      }
+    }
+    const fileTargets = readTargetsFile(
+      problems,
+      configFile,
+      options.readConfigFile ?? options.readSecretFile,
+      options.readSecretFile,
+      env,
+    );
+    if (fileTargets !== undefined && defaultSources !== undefined) {
+      targets = buildFileTargets(problems, configFile, fileTargets, {
+        envAuth,
+        defaultSources,
+        endpointTemplates,
+      });
+    }
+  } else {
+    targets = buildEnvironmentTarget(problems, {
+      region: raw("HWCERT_REGION"),
+      projectId: raw("HWCERT_PROJECT_ID"),
+      certificateIds: raw("HWCERT_ELB_CERTIFICATE_IDS"),
+      instanceIds: raw("HWCERT_GEMINIDB_INSTANCE_IDS"),
+      envAuth,
+      defaultSources,
+      endpointTemplates,
+    });
+  }
 
   if (
     problems.list.length > 0 ||
-    region === undefined ||
-    projectId === undefined ||
-    token === undefined ||
-    elbEndpoint === undefined ||
-    geminidbEndpoint === undefined ||
-    iamEndpoint === undefined ||
-    certificateIds === undefined ||
-    instanceIds === undefined ||
-    sources === undefined ||
-    maxBytes === undefined ||
-    allowedHosts === undefined ||
-    allowHttp === undefined ||
+    targets === undefined ||
     pollSchedule === undefined ||
     listen === undefined ||
     timeoutSeconds === undefined ||
     concurrency === undefined ||
-    logLevel === undefined
+    apiRateLimit === undefined ||
+    logLevel === undefined ||
+    maxBytes === undefined ||
+    allowedHosts === undefined ||
+    allowHttp === undefined
   ) {
     return { ok: false, errors: problems.list };
   }
 
   const config: Config = {
-    region,
-    projectId,
-    auth: { kind: "token", token },
-    endpoints: { elb: elbEndpoint, geminidb: geminidbEndpoint, iam: iamEndpoint },
-    sources,
-    elb: { certificateIds: certificateIds.value },
-    geminidb: { instanceIds: instanceIds.value },
+    targets,
     download: { maxBytes, allowedHosts, allowHttp },
-    pollSchedule: pollSchedule,
+    pollSchedule,
     listen,
     httpTimeoutMs: Math.round(timeoutSeconds * 1000),
     concurrency,
+    apiRateLimit,
     logLevel,
   };
   return { ok: true, config: deepFreeze(config) };
 }
 
-function readEndpoint(
+interface TargetDefaults {
+  /** The environment's credentials; "none" when it sets none. */
+  readonly envAuth: AuthConfig | "none" | undefined;
+  readonly defaultSources: readonly SourceName[] | undefined;
+  readonly endpointTemplates: {
+    readonly elb: string;
+    readonly geminidb: string;
+    readonly iam: string;
+  };
+}
+
+function buildEnvironmentTarget(
+  problems: Problems,
+  input: TargetDefaults & {
+    readonly region: string | undefined;
+    readonly projectId: string | undefined;
+    readonly certificateIds: string | undefined;
+    readonly instanceIds: string | undefined;
+  },
+): TargetConfig[] | undefined {
+  const region =
+    input.region === undefined
+      ? problems.add(
+          "HWCERT_REGION",
+          "is required but not set (or list targets in HWCERT_CONFIG_FILE)",
+        )
+      : readRegion(problems, "HWCERT_REGION", input.region);
+  const projectId =
+    input.projectId === undefined
+      ? { value: null }
+      : readProjectId(problems, "HWCERT_PROJECT_ID", input.projectId);
+  if (input.envAuth === "none") {
+    problems.add("credentials", NO_CREDENTIALS);
+  }
+  const endpoints = readEndpoints(
+    problems,
+    {
+      elb: ["HWCERT_ELB_ENDPOINT", input.endpointTemplates.elb],
+      geminidb: ["HWCERT_GEMINIDB_ENDPOINT", input.endpointTemplates.geminidb],
+      iam: ["HWCERT_IAM_ENDPOINT", input.endpointTemplates.iam],
+    },
+    region ?? "{region}",
+  );
+  const certificateIds = readIdList(
+    problems,
+    "HWCERT_ELB_CERTIFICATE_IDS",
+    input.certificateIds,
+    "certificate",
+  );
+  const instanceIds = readIdList(
+    problems,
+    "HWCERT_GEMINIDB_INSTANCE_IDS",
+    input.instanceIds,
+    "instance",
+  );
+  if (
+    region === undefined ||
+    projectId === undefined ||
+    input.envAuth === undefined ||
+    input.envAuth === "none" ||
+    endpoints === undefined ||
+    certificateIds === undefined ||
+    instanceIds === undefined ||
+    input.defaultSources === undefined
+  ) {
+    return undefined;
+  }
+  return [
+    {
+      label: "environment",
+      region,
+      projectId: projectId.value,
+      auth: input.envAuth,
+      endpoints,
+      sources: input.defaultSources,
+      elb: { certificateIds: certificateIds.value },
+      geminidb: { instanceIds: instanceIds.value },
+    },
+  ];
+}
+
+function buildFileTargets(
+  problems: Problems,
+  file: string,
+  fileTargets: readonly FileTarget[],
+  defaults: TargetDefaults,
+): TargetConfig[] | undefined {
+  const targets: TargetConfig[] = [];
+  let complete = true;
+  const seen = new Map<string, string>();
+  for (const [index, entry] of fileTargets.entries()) {
+    const path = `targets[${String(index)}]`;
+    const at = (field: string): string => `HWCERT_CONFIG_FILE: ${file}: ${path}.${field}`;
+    const region = readRegion(problems, at("region"), entry.region);
+    const projectId =
+      entry.projectId === undefined
+        ? { value: null }
+        : readProjectId(problems, at("project_id"), entry.projectId);
+    let auth: AuthConfig | "none" | undefined = entry.auth;
+    if (auth === "none") auth = defaults.envAuth;
+    if (auth === "none") {
+      problems.add(
+        `HWCERT_CONFIG_FILE: ${file}: ${path}`,
+        `no credentials: give the target a credentials block, or set them in the environment (${NO_CREDENTIALS_SHORT})`,
+      );
+    }
+    const endpoints = readEndpoints(
+      problems,
+      {
+        elb: [at("endpoints.elb"), entry.endpoints.elb ?? defaults.endpointTemplates.elb],
+        geminidb: [
+          at("endpoints.geminidb"),
+          entry.endpoints.geminidb ?? defaults.endpointTemplates.geminidb,
+        ],
+        iam: [at("endpoints.iam"), entry.endpoints.iam ?? defaults.endpointTemplates.iam],
+      },
+      region ?? "{region}",
+    );
+    const certificateIds = readIdList(
+      problems,
+      at("elb_certificate_ids"),
+      entry.certificateIds?.join(","),
+      "certificate",
+    );
+    const instanceIds = readIdList(
+      problems,
+      at("geminidb_instance_ids"),
+      entry.instanceIds?.join(","),
+      "instance",
+    );
+    const sources =
+      entry.sources === undefined
+        ? defaults.defaultSources
+        : readSources(problems, at("sources"), entry.sources.join(","));
+    if (
+      region === undefined ||
+      projectId === undefined ||
+      auth === undefined ||
+      auth === "none" ||
+      endpoints === undefined ||
+      certificateIds === undefined ||
+      instanceIds === undefined ||
+      sources === undefined
+    ) {
+      complete = false;
+      continue;
+    }
+    if (projectId.value !== null) {
+      for (const source of sources) {
+        const key = `${region}/${projectId.value}/${source}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          problems.add(
+            `HWCERT_CONFIG_FILE: ${file}: ${path}`,
+            `polls ${source} of project ${projectId.value} in ${region} again (already in ${first})`,
+          );
+        }
+        seen.set(key, path);
+      }
+    }
+    targets.push({
+      label: entry.name ?? path,
+      region,
+      projectId: projectId.value,
+      auth,
+      endpoints,
+      sources,
+      elb: { certificateIds: certificateIds.value },
+      geminidb: { instanceIds: instanceIds.value },
+    });
+  }
+  return complete ? targets : undefined;
+}
+
+const NO_CREDENTIALS_SHORT =
+  "HWCERT_AUTH_TOKEN; or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK; or HWCERT_IAM_DOMAIN, HWCERT_IAM_USERNAME and HWCERT_IAM_PASSWORD";
+const NO_CREDENTIALS = `none configured: set exactly one method: ${NO_CREDENTIALS_SHORT} (each also as <NAME>_FILE)`;
+
+function readRegion(problems: Problems, name: string, value: string): string | undefined {
+  return REGION_PATTERN.test(value)
+    ? value
+    : problems.add(
+        name,
+        `"${value}" is not a region name (expected something like ap-southeast-1)`,
+      );
+}
+
+function readProjectId(problems: Problems, name: string, value: string): Read<string> {
+  return ID_PATTERN.test(value)
+    ? { value }
+    : problems.add(
+        name,
+        `"${value}" is not a project id (letters, digits, "-" and "_", at most 64)`,
+      );
+}
+
+function readEndpoints(
+  problems: Problems,
+  entries: Readonly<Record<"elb" | "geminidb" | "iam", readonly [string, string]>>,
+  region: string,
+): TargetConfig["endpoints"] | undefined {
+  const elb = readEndpoint(problems, entries.elb[0], entries.elb[1], region);
+  const geminidb = readEndpoint(problems, entries.geminidb[0], entries.geminidb[1], region);
+  const iam = readEndpoint(problems, entries.iam[0], entries.iam[1], region);
+  return elb === undefined || geminidb === undefined || iam === undefined
+    ? undefined
+    : { elb, geminidb, iam };
+}
+
+export function readEndpoint(
   problems: Problems,
   name: string,
   value: string | undefined,
@@ -232,7 +464,7 @@ function readEndpoint(
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function readIdList(
+export function readIdList(
   problems: Problems,
   name: string,
   value: string | undefined,
@@ -258,7 +490,7 @@ function readIdList(
   return { value: ids };
 }
 
-function readSources(
+export function readSources(
   problems: Problems,
   name: string,
   value: string | undefined,

@@ -18,21 +18,75 @@ export const SETTINGS = [
     defaultValue: undefined,
     required: true,
     secret: false,
-    description: "Huawei Cloud region, e.g. ap-southeast-1; used in the default endpoints.",
+    description:
+      "Huawei Cloud region, e.g. ap-southeast-1; used in the default endpoints. Required unless HWCERT_CONFIG_FILE lists targets.",
   },
   {
     name: "HWCERT_PROJECT_ID",
     defaultValue: undefined,
-    required: true,
+    required: false,
     secret: false,
-    description: "Project ID of the region (IAM > My Credentials > API Credentials).",
+    description:
+      "Project ID of the region; unset = looked up through IAM by the region's name (GET /v3/projects?name=).",
   },
   {
     name: "HWCERT_AUTH_TOKEN",
     defaultValue: undefined,
-    required: true,
+    required: false,
     secret: true,
-    description: "IAM token sent as X-Auth-Token (or HWCERT_AUTH_TOKEN_FILE naming a file).",
+    description: "Auth method 1: a static IAM token sent as X-Auth-Token.",
+  },
+  {
+    name: "HUAWEICLOUD_SDK_AK",
+    defaultValue: undefined,
+    required: false,
+    secret: true,
+    description: "Auth method 2: access key ID for SDK-HMAC-SHA256 request signing.",
+  },
+  {
+    name: "HUAWEICLOUD_SDK_SK",
+    defaultValue: undefined,
+    required: false,
+    secret: true,
+    description: "Auth method 2: secret access key.",
+  },
+  {
+    name: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    defaultValue: undefined,
+    required: false,
+    secret: true,
+    description:
+      "Auth method 2, temporary credentials: security token (sent signed as X-Security-Token).",
+  },
+  {
+    name: "HWCERT_IAM_DOMAIN",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description: "Auth method 3: account (domain) name of the IAM user.",
+  },
+  {
+    name: "HWCERT_IAM_USERNAME",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description: "Auth method 3: IAM user name.",
+  },
+  {
+    name: "HWCERT_IAM_PASSWORD",
+    defaultValue: undefined,
+    required: false,
+    secret: true,
+    description:
+      "Auth method 3: IAM user password; project-scoped tokens are obtained, cached and renewed.",
+  },
+  {
+    name: "HWCERT_CONFIG_FILE",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "YAML or JSON file listing targets (regions, projects, sources, endpoints, credentials).",
   },
   {
     name: "HWCERT_ELB_ENDPOINT",
@@ -131,6 +185,13 @@ export const SETTINGS = [
       "Most certificates or instances worked on at once per source (detail calls, download links, downloads).",
   },
   {
+    name: "HWCERT_API_RATE_LIMIT",
+    defaultValue: "10",
+    required: false,
+    secret: false,
+    description: "Most API requests per second per service and target.",
+  },
+  {
     name: "HWCERT_LOG_LEVEL",
     defaultValue: "info",
     required: false,
@@ -141,4 +202,5 @@ export const SETTINGS = [
 
 export type SettingName = (typeof SETTINGS)[number]["name"];
 
+/** Unknown variables with this prefix are rejected (HUAWEICLOUD_SDK_* belong to the SDKs). */
 export const SETTING_PREFIX = "HWCERT_";

@@ -29,35 +29,40 @@ describe("loadConfig", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { config } = result;
-    expect(config.region).toBe("ap-southeast-1");
-    expect(config.endpoints).toEqual({
+    expect(config.targets).toHaveLength(1);
+    const target = config.targets[0]!;
+    expect(target.label).toBe("environment");
+    expect(target.region).toBe("ap-southeast-1");
+    expect(target.projectId).toBe("0605767f3e00d4a72f4bc01f8d0e8b1a");
+    expect(target.endpoints).toEqual({
       elb: "https://elb.ap-southeast-1.myhuaweicloud.com",
       geminidb: "https://gaussdb-nosql.ap-southeast-1.myhuaweicloud.com",
       iam: "https://iam.ap-southeast-1.myhuaweicloud.com",
     });
-    expect(config.elb.certificateIds).toBeNull();
+    expect(target.elb.certificateIds).toBeNull();
     expect(config.pollSchedule).toBe("*/5 * * * *");
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 10057 });
     expect(config.httpTimeoutMs).toBe(10_000);
     expect(config.concurrency).toBe(8);
-    expect(config.sources).toEqual(["elb", "geminidb"]);
-    expect(config.geminidb.instanceIds).toBeNull();
+    expect(target.sources).toEqual(["elb", "geminidb"]);
+    expect(target.geminidb.instanceIds).toBeNull();
+    expect(config.apiRateLimit).toBe(10);
     expect(config.download).toEqual({
       maxBytes: 1_048_576,
       allowedHosts: ["*.myhuaweicloud.com"],
       allowHttp: false,
     });
     expect(config.logLevel).toBe("info");
-    expect(config.auth.kind).toBe("token");
-    expect(config.auth.token.reveal()).toBe("MIIT-token-value");
-    expect(Object.isFrozen(config.endpoints)).toBe(true);
+    expect(target.auth.kind === "token" && target.auth.token.reveal()).toBe("MIIT-token-value");
+    expect(Object.isFrozen(target.endpoints)).toBe(true);
   });
 
   it("never shows the token when the config is printed", () => {
     const result = load({});
     if (!result.ok) throw new Error("expected a valid config");
     expect(JSON.stringify(result.config)).not.toContain("MIIT-token-value");
-    expect(String(result.config.auth.token)).toBe("[REDACTED]");
+    const auth = result.config.targets[0]!.auth;
+    expect(auth.kind === "token" && String(auth.token)).toBe("[REDACTED]");
   });
 
   it.each<[string, Environment, unknown]>([
@@ -107,15 +112,16 @@ describe("loadConfig", () => {
     const result = load(overrides);
     if (!result.ok) throw new Error(result.errors.join("\n"));
     const { config } = result;
+    const target = config.targets[0]!;
     const picked = {
-      elb: config.endpoints.elb,
-      iam: config.endpoints.iam,
-      ids: config.elb.certificateIds,
+      elb: target.endpoints.elb,
+      iam: target.endpoints.iam,
+      ids: target.elb.certificateIds,
       schedule: config.pollSchedule,
       listen: config.listen,
       timeoutMs: config.httpTimeoutMs,
       level: config.logLevel,
-      sources: config.sources,
+      sources: target.sources,
       hosts: config.download.allowedHosts,
       allowHttp: config.download.allowHttp,
     };
@@ -123,11 +129,25 @@ describe("loadConfig", () => {
   });
 
   it.each<[Environment, string]>([
-    [{ HWCERT_REGION: undefined }, "HWCERT_REGION: is required but not set"],
-    [{ HWCERT_PROJECT_ID: "" }, "HWCERT_PROJECT_ID: is required but not set"],
+    [
+      { HWCERT_REGION: undefined },
+      "HWCERT_REGION: is required but not set (or list targets in HWCERT_CONFIG_FILE)",
+    ],
     [
       { HWCERT_AUTH_TOKEN: undefined },
-      "HWCERT_AUTH_TOKEN: is required but not set (or set HWCERT_AUTH_TOKEN_FILE)",
+      "credentials: none configured: set exactly one method: HWCERT_AUTH_TOKEN; or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK; or HWCERT_IAM_DOMAIN, HWCERT_IAM_USERNAME and HWCERT_IAM_PASSWORD (each also as <NAME>_FILE)",
+    ],
+    [
+      { HUAWEICLOUD_SDK_AK: "AKID", HUAWEICLOUD_SDK_SK: "secret" },
+      "credentials: several auth methods configured: static token (HWCERT_AUTH_TOKEN) and AK/SK (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK); set exactly one",
+    ],
+    [
+      { HWCERT_AUTH_TOKEN: undefined, HUAWEICLOUD_SDK_SECURITY_TOKEN: "sts" },
+      "credentials: AK/SK is incomplete: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set",
+    ],
+    [
+      { HWCERT_AUTH_TOKEN: undefined, HWCERT_IAM_DOMAIN: "acme", HWCERT_IAM_PASSWORD: "pw" },
+      "credentials: IAM password is incomplete: HWCERT_IAM_USERNAME is not set",
     ],
     [
       { HWCERT_REGION: "Asia Pacific" },
@@ -200,6 +220,54 @@ describe("loadConfig", () => {
     expect(errorsOf(overrides)).toEqual([message]);
   });
 
+  it("leaves the project id to IAM when it is not set", () => {
+    const result = load({ HWCERT_PROJECT_ID: undefined });
+    expect(result.ok && result.config.targets[0]!.projectId).toBeNull();
+  });
+
+  it.each<[string, Environment, string]>([
+    ["AK/SK", { HUAWEICLOUD_SDK_AK: "AKID1234", HUAWEICLOUD_SDK_SK: "sk-value" }, "aksk"],
+    [
+      "temporary AK/SK",
+      {
+        HUAWEICLOUD_SDK_AK: "AKID1234",
+        HUAWEICLOUD_SDK_SK: "sk-value",
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: "sts-value",
+      },
+      "aksk",
+    ],
+    [
+      "IAM password",
+      { HWCERT_IAM_DOMAIN: "acme", HWCERT_IAM_USERNAME: "exporter", HWCERT_IAM_PASSWORD: "pw" },
+      "password",
+    ],
+  ])("accepts %s credentials", (_name, credentials, kind) => {
+    const result = load({ HWCERT_AUTH_TOKEN: undefined, ...credentials });
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    const auth = result.config.targets[0]!.auth;
+    expect(auth.kind).toBe(kind);
+    expect(JSON.stringify(result.config)).not.toMatch(/sk-value|sts-value|"pw"/);
+    if (auth.kind === "aksk") {
+      expect(auth.securityToken?.reveal() ?? null).toBe(
+        credentials["HUAWEICLOUD_SDK_SECURITY_TOKEN"] ?? null,
+      );
+    }
+  });
+
+  it("reads an SK from HUAWEICLOUD_SDK_SK_FILE", () => {
+    const result = load(
+      {
+        HWCERT_AUTH_TOKEN: undefined,
+        HUAWEICLOUD_SDK_AK: "AKID",
+        HUAWEICLOUD_SDK_SK_FILE: "/s/sk",
+      },
+      { readSecretFile: (path) => (path === "/s/sk" ? "sk-from-file\n" : "") },
+    );
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    const auth = result.config.targets[0]!.auth;
+    expect(auth.kind === "aksk" && auth.secretKey.reveal()).toBe("sk-from-file");
+  });
+
   it("reports every problem at once", () => {
     const errors = errorsOf({
       HWCERT_REGION: undefined,
@@ -209,9 +277,9 @@ describe("loadConfig", () => {
     });
     expect(errors.map((e) => e.split(":")[0])).toEqual([
       "HWCERT_FOO",
-      "HWCERT_REGION",
       "HWCERT_POLL_SCHEDULE",
       "HWCERT_LOG_LEVEL",
+      "HWCERT_REGION",
     ]);
   });
 
@@ -225,7 +293,8 @@ describe("loadConfig", () => {
       { readSecretFile: (path) => (path === "/run/secrets/token" ? "file-token-value\n" : "") },
     );
     if (!result.ok) throw new Error(result.errors.join("\n"));
-    expect(result.config.auth.token.reveal()).toBe("file-token-value");
+    const auth = result.config.targets[0]!.auth;
+    expect(auth.kind === "token" && auth.token.reveal()).toBe("file-token-value");
   });
 
   it.each<[string, () => string, string]>([

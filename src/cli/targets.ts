@@ -1,0 +1,204 @@
+// Builds the runtime pieces of one target: its authenticator, its cloud client (with its own
+// rate limit), its project resolver, and one SourcePoller per source. Each target is its own
+// error boundary: its pollers never throw for cloud failures, and nothing is shared between
+// targets except the logger, the metrics and the scrubber.
+
+import {
+  createAkSkAuthenticator,
+  createTokenAuthenticator,
+  NO_AUTHENTICATION,
+  type Authenticator,
+} from "../cloud/auth.js";
+import { CloudApiError } from "../cloud/errors.js";
+import {
+  createCloudClient,
+  type CloudClientOptions,
+  type RetryPolicy,
+} from "../cloud/http-client.js";
+import { createPasswordToken, findProjectId } from "../cloud/iam.js";
+import { createIamTokenAuthenticator } from "../cloud/iam-token.js";
+import type { Config, TargetConfig } from "../config/config.js";
+import type { Logger } from "../log/logger.js";
+import type { SecretScrubber } from "../log/scrub.js";
+import type { LiveMetrics } from "../metrics/live-metrics.js";
+import { BundleCache } from "../poll/bundle-cache.js";
+import { pollElb } from "../poll/elb-poller.js";
+import { pollGeminiDb } from "../poll/geminidb-poller.js";
+import type { SourcePoller } from "../poll/poller.js";
+import { ProjectResolver } from "../poll/project-resolver.js";
+import {
+  initialElbSnapshot,
+  initialGeminiDbSnapshot,
+  type SourceSnapshot,
+} from "../poll/snapshot.js";
+import type { ErrorReason } from "../reasons.js";
+import type { SourceName } from "../sources.js";
+
+export interface TargetDependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: LiveMetrics;
+  readonly scrubber: SecretScrubber;
+  readonly userAgent: string;
+  readonly retry: RetryPolicy | undefined;
+  /** Unix seconds. */
+  readonly now: () => number;
+}
+
+export interface TargetSource {
+  readonly poller: SourcePoller;
+  readonly initial: SourceSnapshot;
+}
+
+export function buildTargetSources(target: TargetConfig, deps: TargetDependencies): TargetSource[] {
+  const { config, logger, metrics } = deps;
+  const log = logger.child({ target: target.label, region: target.region });
+  const clientOptions = (authenticator: Authenticator): CloudClientOptions => ({
+    timeoutMs: config.httpTimeoutMs,
+    authenticator,
+    userAgent: deps.userAgent,
+    retry: deps.retry,
+    rateLimitPerSecond: config.apiRateLimit,
+    onAttempt: (attempt) => {
+      metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
+    },
+    onRetry: (retry) => {
+      log.debug({ attempt: retry.attempt, ...retry.error.toLogFields() }, "retrying API request");
+    },
+  });
+
+  // The resolver's lookup uses the client, which is created below; it only runs during polls.
+  const projects = new ProjectResolver(target.projectId, (signal) =>
+    findProjectId(client, target.endpoints.iam, target.region, signal).then((id) => {
+      log.info({ projectId: id }, "project found through IAM");
+      return id;
+    }),
+  );
+  const authenticator = createAuthenticator(target, () => projects.known, deps, clientOptions);
+  const client = createCloudClient(clientOptions(authenticator));
+
+  const key = { region: target.region, projectId: target.projectId ?? "" };
+  const recordErrorFor =
+    (source: SourceName) =>
+    (reason: ErrorReason): void => {
+      metrics.recordError(source, reason);
+    };
+
+  /** Resolves the project first; a failure marks the source down and is retried next poll. */
+  const withProject =
+    <S extends SourceSnapshot>(
+      source: SourceName,
+      poll: (previous: S, projectId: string, signal: AbortSignal) => Promise<S>,
+    ) =>
+    async (previous: S, signal: AbortSignal): Promise<S> => {
+      let id: string;
+      try {
+        id = await projects.resolve(signal);
+      } catch (error) {
+        signal.throwIfAborted();
+        if (!(error instanceof CloudApiError)) throw error;
+        metrics.recordError(source, error.reason);
+        log.warn({ source, ...error.toLogFields() }, "project lookup failed");
+        return {
+          ...previous,
+          up: false,
+          lastAttemptSeconds: deps.now(),
+          lastError: { reason: error.reason, message: error.message },
+        };
+      }
+      return poll({ ...previous, projectId: id }, id, signal);
+    };
+
+  return target.sources.map((name): TargetSource => {
+    if (name === "elb") {
+      const elbDeps = {
+        certificateIds: target.elb.certificateIds,
+        concurrency: config.concurrency,
+        bundles: new BundleCache(),
+        logger: log,
+        recordError: recordErrorFor("elb"),
+        now: deps.now,
+      };
+      const poll = withProject(
+        "elb",
+        (previous: Extract<SourceSnapshot, { source: "elb" }>, id, signal) =>
+          pollElb(
+            { ...elbDeps, api: { client, endpoint: target.endpoints.elb, projectId: id } },
+            previous,
+            signal,
+          ),
+      );
+      return {
+        initial: initialElbSnapshot(key),
+        poller: {
+          name: `${target.label}/elb`,
+          poll: (previous, signal) =>
+            previous.source === "elb"
+              ? poll(previous, signal)
+              : Promise.reject(new Error("ELB poller given another source's snapshot")),
+        },
+      };
+    }
+    const geminidbDeps = {
+      instanceIds: target.geminidb.instanceIds,
+      download: { ...config.download, timeoutMs: config.httpTimeoutMs, userAgent: deps.userAgent },
+      concurrency: config.concurrency,
+      bundles: new BundleCache(),
+      logger: log,
+      recordError: recordErrorFor("geminidb"),
+      now: deps.now,
+    };
+    const poll = withProject(
+      "geminidb",
+      (previous: Extract<SourceSnapshot, { source: "geminidb" }>, id, signal) =>
+        pollGeminiDb(
+          { ...geminidbDeps, api: { client, endpoint: target.endpoints.geminidb, projectId: id } },
+          previous,
+          signal,
+        ),
+    );
+    return {
+      initial: initialGeminiDbSnapshot(key),
+      poller: {
+        name: `${target.label}/geminidb`,
+        poll: (previous, signal) =>
+          previous.source === "geminidb"
+            ? poll(previous, signal)
+            : Promise.reject(new Error("GeminiDB poller given another source's snapshot")),
+      },
+    };
+  });
+}
+
+function createAuthenticator(
+  target: TargetConfig,
+  projectId: () => string | null,
+  deps: TargetDependencies,
+  clientOptions: (authenticator: Authenticator) => CloudClientOptions,
+): Authenticator {
+  const auth = target.auth;
+  switch (auth.kind) {
+    case "token":
+      return createTokenAuthenticator(auth.token);
+    case "aksk":
+      return createAkSkAuthenticator(auth, projectId);
+    case "password": {
+      // The token request itself carries no credentials but the password in its body.
+      const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
+      return createIamTokenAuthenticator({
+        issue: () =>
+          createPasswordToken(iamClient, target.endpoints.iam, auth, {
+            projectId: projectId(),
+            region: target.region,
+          }),
+        onToken: (token) => {
+          deps.scrubber.add(token.token);
+          deps.logger.debug(
+            { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
+            "IAM token obtained",
+          );
+        },
+      });
+    }
+  }
+}
