@@ -108,6 +108,9 @@ export function mapRequestError(
   context: { service: CloudService; operation: string; timeoutMs: number },
 ): CloudApiError {
   if (error instanceof CloudApiError) return error;
+  // A hook that failed with our own error (the IAM token request inside beforeRequest) is
+  // wrapped by got: report the failure it carries, not the wrapper.
+  if (error instanceof RequestError && error.cause instanceof CloudApiError) return error.cause;
   const base = { service: context.service, operation: context.operation };
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;

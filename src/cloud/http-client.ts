@@ -189,7 +189,8 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
           ) {
             if (await authenticator.renewAfterUnauthorized(response.request.options.headers)) {
               context.renewed = true;
-              retryWithMergedOptions({ preserveHooks: true });
+              // got's retry function rejects with its retry signal: hand that back to got.
+              return retryWithMergedOptions({ preserveHooks: true });
             }
           }
           return response;

@@ -42,13 +42,20 @@ export function simulatorEnvironment(sim: Simulator): Environment {
 export async function startTestDaemon(
   sim: Simulator,
   overrides: Environment = {},
+  files: Readonly<Record<string, string>> = {},
 ): Promise<TestDaemon> {
-  const environment = { ...simulatorEnvironment(sim), ...overrides };
-  const result = loadConfig(environment, {
-    readSecretFile: () => {
-      throw new Error("no secret files in this test");
-    },
-  });
+  // undefined in overrides removes a setting of the simulator environment.
+  const environment = Object.fromEntries(
+    Object.entries({ ...simulatorEnvironment(sim), ...overrides }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+  const readFile = (path: string): string => {
+    const content = files[path];
+    if (content === undefined) throw Object.assign(new Error(path), { code: "ENOENT" });
+    return content;
+  };
+  const result = loadConfig(environment, { readSecretFile: readFile, readConfigFile: readFile });
   if (!result.ok) throw new Error(`test configuration invalid:\n${result.errors.join("\n")}`);
   const logs = new LogCapture();
   const daemon = await startDaemon({

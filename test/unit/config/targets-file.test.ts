@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfig, type Environment } from "../../../src/config/load-config.js";
 
@@ -180,6 +181,31 @@ targets:
     );
     expect(result.ok ? [] : result.errors).toEqual([
       'HWCERT_CONFIG_FILE: cannot read "/nope.yaml" (ENOENT)',
+    ]);
+  });
+});
+
+describe("config/targets.example.yaml", () => {
+  it("is a valid targets file", () => {
+    const example = readFileSync(
+      new URL("../../../config/targets.example.yaml", import.meta.url),
+      "utf8",
+    );
+    const result = load(
+      example,
+      { TEAM_B_AK: "AKIDTEAMB" },
+      {
+        "/run/secrets/team-b-sk": "sk",
+        "/run/secrets/team-b-security-token": "sts",
+        "/run/secrets/legacy-password": "pw",
+      },
+    );
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    expect(result.config.targets.map((t) => [t.label, t.auth.kind])).toEqual([
+      ["prod-singapore", "token"],
+      ["shop-frontends", "token"],
+      ["eu-team-b", "aksk"],
+      ["legacy-account", "password"],
     ]);
   });
 });
