@@ -67,7 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
   const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
 
-  const exposition = new MetricsExposition(
+  const exposition = await MetricsExposition.create(
     metrics,
     await renderSnapshotMetrics({
       sources: sources.map((source) => source.initial),
@@ -83,7 +83,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now,
     onPollComplete: async (snapshot, durationSeconds) => {
       metrics.observePollDuration(durationSeconds);
-      exposition.publish(await renderSnapshotMetrics(snapshot));
+      await exposition.publish(await renderSnapshotMetrics(snapshot));
       ready = true;
     },
   });

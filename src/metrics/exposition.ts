@@ -1,20 +1,46 @@
-// What /metrics serves: the live registry rendered now, followed by the snapshot text rendered
-// at the end of the last poll. The two hold disjoint metric families. Never throws: a failing
-// live collector is logged and its part left out rather than failing the whole scrape.
+// What /metrics serves: the live registry (counters, process metrics; small) rendered on each
+// scrape, followed by the polled series, rendered and gzipped once per poll. Values only change
+// when a poll finishes, so that work belongs there, not in every scrape. The two parts hold
+// disjoint metric families. A gzip answer is two gzip members back to back (RFC 1952 allows
+// it; Go's and Node's readers accept it), so the large part is never compressed twice.
+// Never throws: a failing live collector is logged and its part left out.
 
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "../log/logger.js";
 import type { LiveMetrics } from "./live-metrics.js";
 import type { RenderedMetrics } from "./snapshot-metrics.js";
 
+const gzip = promisify(gzipCallback);
+
+export interface ExpositionBody {
+  /** Written in order; together they are the whole body. */
+  readonly chunks: readonly Buffer[];
+  readonly contentEncoding: "gzip" | null;
+}
+
+interface PublishedPart {
+  readonly plain: Buffer;
+  readonly gzipped: Buffer;
+}
+
 export class MetricsExposition {
   readonly #live: LiveMetrics;
   readonly #logger: Logger;
-  #snapshot: RenderedMetrics;
+  #polled: PublishedPart;
 
-  constructor(live: LiveMetrics, initial: RenderedMetrics, logger: Logger) {
+  private constructor(live: LiveMetrics, polled: PublishedPart, logger: Logger) {
     this.#live = live;
-    this.#snapshot = initial;
+    this.#polled = polled;
     this.#logger = logger;
+  }
+
+  static async create(
+    live: LiveMetrics,
+    initial: RenderedMetrics,
+    logger: Logger,
+  ): Promise<MetricsExposition> {
+    return new MetricsExposition(live, await prepare(initial), logger);
   }
 
   get contentType(): string {
@@ -22,17 +48,31 @@ export class MetricsExposition {
   }
 
   /** Replaces the polled part; called once per completed poll. */
-  publish(rendered: RenderedMetrics): void {
-    this.#snapshot = rendered;
+  async publish(rendered: RenderedMetrics): Promise<void> {
+    this.#polled = await prepare(rendered);
   }
 
-  async render(): Promise<string> {
+  /** The polled part as plain text (for tests and the status page's size figures). */
+  get polledText(): string {
+    return this.#polled.plain.toString("utf8");
+  }
+
+  async render(options: { gzip: boolean }): Promise<ExpositionBody> {
     let live = "";
     try {
       live = await this.#live.registry.metrics();
     } catch (error) {
       this.#logger.error({ err: error }, "rendering live metrics failed");
     }
-    return live + this.#snapshot.text;
+    const polled = this.#polled;
+    if (!options.gzip) {
+      return { chunks: [Buffer.from(live, "utf8"), polled.plain], contentEncoding: null };
+    }
+    return { chunks: [await gzip(live), polled.gzipped], contentEncoding: "gzip" };
   }
+}
+
+async function prepare(rendered: RenderedMetrics): Promise<PublishedPart> {
+  const plain = Buffer.from(rendered.text, "utf8");
+  return { plain, gzipped: await gzip(plain) };
 }

@@ -5,6 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import Negotiator from "negotiator";
 import type { Logger } from "../log/logger.js";
 import type { MetricsExposition } from "../metrics/exposition.js";
 import { renderLandingPage } from "./landing-page.js";
@@ -74,8 +75,22 @@ async function handle(
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   switch (path) {
     case "/metrics": {
-      const body = await options.metrics.render();
-      send(response, 200, options.metrics.contentType, body, method === "HEAD");
+      const encoding = new Negotiator(request).encoding(["gzip", "identity"]);
+      const body = await options.metrics.render({ gzip: encoding === "gzip" });
+      const length = body.chunks.reduce((total, chunk) => total + chunk.length, 0);
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        "content-type": options.metrics.contentType,
+        "content-length": length,
+        vary: "Accept-Encoding",
+        ...(body.contentEncoding ? { "content-encoding": body.contentEncoding } : {}),
+      });
+      if (method === "HEAD") {
+        response.end();
+        return;
+      }
+      for (const chunk of body.chunks) response.write(chunk);
+      response.end();
       return;
     }
     case "/healthz":

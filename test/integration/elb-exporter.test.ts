@@ -1,6 +1,8 @@
 // The daemon end to end on ELB certificates: real daemon, real HTTP, the project's simulator,
 // and every X.509 value compared with OpenSSL's reading of the same certificate.
 
+import { get } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   generateChain,
@@ -165,6 +167,30 @@ describe("ELB certificates, demo scenario", () => {
     expect(exporter.logs.text).not.toContain(keyBody);
     expect(exporter.logs.text).not.toContain("PRIVATE KEY");
     expect(exporter.logs.text).not.toContain(sim.authToken);
+  });
+
+  it("answers gzip when asked, with the same series", async () => {
+    const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>(
+      (resolve, reject) => {
+        get(`${exporter.baseUrl}/metrics`, { headers: { "accept-encoding": "gzip" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            resolve({ headers: res.headers, body: Buffer.concat(chunks) });
+          });
+        }).on("error", reject);
+      },
+    );
+    expect(headers["content-encoding"]).toBe("gzip");
+    expect(Number(headers["content-length"])).toBe(body.length);
+    const unzipped = gunzipSync(body).toString("utf8");
+    const polled = (metrics: string) =>
+      metrics
+        .split("\n")
+        .filter((line) => line.startsWith("hwcert_certificate_"))
+        .sort();
+    expect(polled(unzipped)).toEqual(polled(text));
+    expect(unzipped).toContain("hwcert_build_info");
   });
 
   it("passes promtool check metrics", (context) => {
