@@ -58,9 +58,16 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     authenticator,
     userAgent: deps.userAgent,
     retry: deps.retry,
-    rateLimitPerSecond: config.apiRateLimit,
+    ...(config.apiRateLimit > 0 ? { rateLimitPerSecond: config.apiRateLimit } : {}),
     onAttempt: (attempt) => {
       metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
+    },
+    // Every 429 counts as rate_limited where it happens, even when a retry then succeeded;
+    // the pollers therefore do not count rate_limited failures a second time (see below).
+    onThrottled: (service) => {
+      if (service !== "iam" && target.sources.includes(service)) {
+        metrics.recordError(service, "rate_limited");
+      }
     },
     onRetry: (retry) => {
       log.debug({ attempt: retry.attempt, ...retry.error.toLogFields() }, "retrying API request");
@@ -81,7 +88,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
   const recordErrorFor =
     (source: SourceName) =>
     (reason: ErrorReason): void => {
-      metrics.recordError(source, reason);
+      if (reason !== "rate_limited") metrics.recordError(source, reason);
     };
 
   /** Resolves the project first; a failure marks the source down and is retried next poll. */

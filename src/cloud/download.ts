@@ -1,11 +1,15 @@
 // Downloads one CA file from a pre-signed link under hard limits: the allow policy checked on
-// the link and on every redirect hop (at most MAX_REDIRECTS), a byte cap enforced while reading
-// (and up front from Content-Length), and one deadline for the whole transfer. No Huawei
-// credentials are sent. The link's query is a credential: it never appears in a result.
+// the link and on every redirect hop (at most MAX_REDIRECTS), on the address each host name
+// resolves to (DNS cannot point an allowed name at loopback or the metadata service), a byte cap
+// enforced while reading (and up front from Content-Length), and one deadline for the whole
+// transfer. No Huawei credentials are sent. The link's query is a credential: it never appears
+// in a result.
 
+import { lookup, type LookupAddress } from "node:dns";
+import type { LookupFunction } from "node:net";
 import got, { RequestError, type Response } from "got";
 import type { ErrorReason } from "../reasons.js";
-import { checkLink, type LinkPolicy } from "./link-policy.js";
+import { checkLink, checkResolvedAddress, type LinkPolicy } from "./link-policy.js";
 
 export const MAX_REDIRECTS = 3;
 
@@ -41,6 +45,15 @@ class TooLarge extends Error {
   constructor(received: number) {
     super("too large");
     this.received = received;
+  }
+}
+
+/** Thrown by the guarded DNS lookup; `detail` is safe text (host and address only). */
+class AddressRefused extends Error {
+  readonly detail: string;
+  constructor(detail: string) {
+    super(detail);
+    this.detail = detail;
   }
 }
 
@@ -93,6 +106,14 @@ export async function downloadFile(
       if (error instanceof TooLarge) {
         return fail("too_large", `larger than ${policy.maxBytes} bytes`, 200, error.received);
       }
+      if (error instanceof RequestError && error.cause instanceof AddressRefused) {
+        const detail = error.cause.detail;
+        return fail(
+          "host_not_allowed",
+          hop === 0 ? detail : `redirect ${hop}: ${detail}`,
+          lastStatus,
+        );
+      }
       if (deadline.aborted)
         return fail("timeout", `no complete answer within ${policy.timeoutMs} ms`);
       const code = error instanceof RequestError ? error.code : "unknown";
@@ -135,6 +156,8 @@ function fetchOnce(
     responseType: "buffer",
     signal: AbortSignal.any([signal, cap.signal]),
     headers: { "user-agent": policy.userAgent, accept: "*/*" },
+    // Node never calls a lookup for an IP literal; checkLink has judged those already.
+    dnsLookup: guardedLookup(policy),
   });
   let tooLarge: TooLarge | undefined;
   // on() returns the request itself, which is awaited below.
@@ -153,4 +176,32 @@ function fetchOnce(
   return request.catch((error: unknown) => {
     throw tooLarge ?? error;
   });
+}
+
+/**
+ * dns.lookup, then checkResolvedAddress on every address it returned: one refused address
+ * refuses the host, so a name that resolves to a public and a loopback address cannot win a
+ * race to the loopback one. The connection goes only to addresses checked here.
+ */
+function guardedLookup(policy: LinkPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) {
+        callback(error, "", 0);
+        return;
+      }
+      for (const { address } of addresses) {
+        const verdict = checkResolvedAddress(hostname, address, policy);
+        if (!verdict.ok) {
+          callback(new AddressRefused(verdict.detail), "", 0);
+          return;
+        }
+      }
+      const [first] = addresses;
+      if (options.all === true) callback(null, addresses);
+      else if (first === undefined)
+        callback(new AddressRefused(`host ${hostname} has no address`), "", 0);
+      else callback(null, first.address, first.family);
+    });
+  };
 }

@@ -30,8 +30,15 @@ export type ShapeProblemHandler = (problem: { operation: string; detail: string 
 
 /** The API's maximum page size; servers may return fewer, so paging follows markers. */
 export const ELB_PAGE_LIMIT = 2000;
-/** Stops a server that never stops paging. 10,000 pages covers millions of certificates. */
-export const ELB_MAX_PAGES = 10_000;
+/**
+ * Stop a server that never stops paging, even one that hands out new records on every page
+ * (repeats and marker loops are caught long before). Both bounds are far above any project's
+ * certificate quota, yet keep the worst case to 1,000 requests (100 s at the default rate
+ * limit) and 20,000 certificates in one poll's state; the former 10,000 pages of up to 2,000
+ * certificates could take 17 minutes and millions of states before giving up.
+ */
+export const ELB_MAX_PAGES = 1_000;
+export const ELB_MAX_CERTIFICATES = 20_000;
 
 const certificateInfoSchema = z.object({
   id: z.string().min(1),
@@ -82,14 +89,18 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-/** Every certificate of the project, following next_marker to the last page. */
-export async function listElbCertificates(
+/**
+ * Every certificate of the project, page by page, following next_marker to the last page.
+ * Pages are yielded as they arrive so a caller can digest each (and let its PEM text go)
+ * before the next one is fetched; a failure on any page throws, and the caller must then
+ * treat the whole listing as failed.
+ */
+export async function* listElbCertificatePages(
   context: ElbApiContext,
   onShapeProblem: ShapeProblemHandler,
-): Promise<ElbCertificate[]> {
+): AsyncGenerator<ElbCertificate[], void, undefined> {
   const operation = "list_certificates";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/elb/certificates`;
-  const certificates: ElbCertificate[] = [];
   const seenIds = new Set<string>();
   const seenMarkers = new Set<string>();
   let marker: string | undefined;
@@ -107,6 +118,7 @@ export async function listElbCertificates(
     if (!parsed.success) {
       throw shapeError(operation, describeIssues(parsed.error), response.requestId);
     }
+    const certificates: ElbCertificate[] = [];
     for (const item of parsed.data.certificates) {
       const info = certificateInfoSchema.safeParse(item);
       if (!info.success) {
@@ -125,8 +137,16 @@ export async function listElbCertificates(
       seenIds.add(info.data.id);
       certificates.push(toCertificate(info.data));
     }
+    if (seenIds.size > ELB_MAX_CERTIFICATES) {
+      throw shapeError(
+        operation,
+        `paging lists more than ${ELB_MAX_CERTIFICATES} certificates`,
+        response.requestId,
+      );
+    }
+    yield certificates;
     const next = parsed.data.page_info?.next_marker;
-    if (!next || parsed.data.certificates.length === 0) return certificates;
+    if (!next || parsed.data.certificates.length === 0) return;
     if (seenMarkers.has(next)) {
       throw shapeError(
         operation,

@@ -33,7 +33,13 @@ export interface GeminiDbApiContext {
 export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
 
 export const GEMINIDB_PAGE_LIMIT = 100;
-export const GEMINIDB_MAX_PAGES = 10_000;
+/**
+ * Stop a server that never stops paging, even one that hands out new records on every page
+ * (repeats are caught long before). Far above any project's instance quota, yet a poll that
+ * met such a server costs at most 1,000 list requests and never probes what it listed.
+ */
+export const GEMINIDB_MAX_PAGES = 1_000;
+export const GEMINIDB_MAX_INSTANCES = 10_000;
 
 const sslSchema = z
   .union([z.string(), z.number(), z.boolean()])
@@ -138,6 +144,13 @@ export async function listGeminiDbInstances(
       }
       seen.add(info.data.id);
       instances.push(toInstance(info.data));
+    }
+    if (instances.length > GEMINIDB_MAX_INSTANCES) {
+      throw shapeError(
+        operation,
+        `paging lists more than ${GEMINIDB_MAX_INSTANCES} instances`,
+        response.requestId,
+      );
     }
     offset += parsed.data.instances.length;
     const total = parsed.data.total_count ?? offset;

@@ -61,6 +61,8 @@ export interface CloudClientOptions {
   readonly rateLimitPerSecond?: number;
   /** Called once per HTTP attempt, retries included. */
   readonly onAttempt?: (attempt: AttemptRecord) => void;
+  /** Called for every 429 answer, also those a retry then got past. */
+  readonly onThrottled?: (service: CloudService) => void;
   /** Called before a retry is made (for debug logging). */
   readonly onRetry?: (info: {
     service: CloudService;
@@ -114,10 +116,18 @@ function contextOf(options: {
   return options.context as RequestContext;
 }
 
+/**
+ * Slack added to every interval: the server counts requests when they arrive, and network
+ * jitter (a new connection takes longer than a kept-alive one) can bring the last of `limit`
+ * requests tens of milliseconds closer to the first.
+ */
+const RATE_MARGIN_MS = 50;
+
 function throttleFor(ratePerSecond: number): () => Promise<void> {
   const limit = ratePerSecond >= 1 ? Math.round(ratePerSecond) : 1;
-  const interval = ratePerSecond >= 1 ? 1000 : Math.round(1000 / ratePerSecond);
-  const throttled = pThrottle({ limit, interval })(() => Promise.resolve());
+  const interval = (ratePerSecond >= 1 ? 1000 : Math.round(1000 / ratePerSecond)) + RATE_MARGIN_MS;
+  // strict: no window ever holds more than the limit (the default allows bursts at edges).
+  const throttled = pThrottle({ limit, interval, strict: true })(() => Promise.resolve());
   return () => throttled();
 }
 
@@ -180,6 +190,7 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
         async (response, retryWithMergedOptions) => {
           const context = contextOf(response.request.options);
           report(context, String(response.statusCode));
+          if (response.statusCode === 429) options.onThrottled?.(context.service);
           const { authenticator } = options;
           if (
             response.statusCode === 401 &&

@@ -66,7 +66,7 @@ export interface Config {
   readonly listen: ListenAddress;
   readonly httpTimeoutMs: number;
   readonly concurrency: number;
-  /** Requests per second per service and target. */
+  /** Requests per second per service and target; 0 = no limit. */
   readonly apiRateLimit: number;
   readonly logLevel: LogLevel;
 }

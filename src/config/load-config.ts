@@ -106,7 +106,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     problems,
     "HWCERT_HTTP_TIMEOUT_SECONDS",
     text("HWCERT_HTTP_TIMEOUT_SECONDS"),
-    { min: 0.001, max: MAX_TIMEOUT_SECONDS, integer: false },
+    { min: 0, minExclusive: true, max: MAX_TIMEOUT_SECONDS, integer: false },
   );
   const concurrency = readNumber(problems, "HWCERT_CONCURRENCY", text("HWCERT_CONCURRENCY"), {
     min: 1,
@@ -117,7 +117,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     problems,
     "HWCERT_API_RATE_LIMIT",
     text("HWCERT_API_RATE_LIMIT"),
-    { min: 0.1, max: 1000, integer: false },
+    { min: 0, max: 100_000, integer: false },
   );
   const logLevel = readLogLevel(problems, "HWCERT_LOG_LEVEL", text("HWCERT_LOG_LEVEL"));
   const maxBytes = readNumber(
@@ -594,7 +594,7 @@ function readNumber(
   problems: Problems,
   name: string,
   value: string | undefined,
-  range: { min: number; max: number; integer: boolean },
+  range: { min: number; max: number; integer: boolean; minExclusive?: boolean },
 ): number | undefined {
   if (value === undefined) return undefined;
   const number = /^[0-9]+(?:\.[0-9]+)?$/.test(value) ? Number(value) : NaN;
@@ -602,10 +602,12 @@ function readNumber(
   if (!Number.isFinite(number) || (range.integer && !Number.isInteger(number))) {
     return problems.add(name, `"${value}" is not ${kind}`);
   }
-  if (number < range.min || number > range.max) {
+  const tooSmall = range.minExclusive ? number <= range.min : number < range.min;
+  if (tooSmall || number > range.max) {
+    const from = range.minExclusive ? `above ${String(range.min)}` : String(range.min);
     return problems.add(
       name,
-      `${value} is out of range (${kind} from ${range.integer ? range.min : "above 0"} to ${range.max})`,
+      `${value} is out of range (${kind} from ${from} to ${String(range.max)})`,
     );
   }
   return number;

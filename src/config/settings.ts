@@ -189,7 +189,7 @@ export const SETTINGS = [
     defaultValue: "10",
     required: false,
     secret: false,
-    description: "Most API requests per second per service and target.",
+    description: "Most API requests per second per service and target; 0 = no limit.",
   },
   {
     name: "HWCERT_LOG_LEVEL",

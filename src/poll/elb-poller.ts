@@ -6,7 +6,7 @@
 import pLimit from "p-limit";
 import { parseApiTime } from "../cloud/api-time.js";
 import {
-  listElbCertificates,
+  listElbCertificatePages,
   showElbCertificate,
   type ElbApiContext,
   type ElbCertificate,
@@ -29,14 +29,6 @@ export interface ElbPollDependencies {
   readonly now: () => number;
 }
 
-type Discovery =
-  | {
-      readonly ok: true;
-      readonly certificates: readonly ElbCertificate[];
-      readonly kept: readonly string[];
-    }
-  | { readonly ok: false; readonly error: CloudApiError };
-
 export async function pollElb(
   deps: ElbPollDependencies,
   previous: ElbSourceSnapshot,
@@ -52,54 +44,88 @@ export async function pollElb(
     log.warn({ ...context, ...error.toLogFields() }, "ELB API request failed");
   };
 
-  let discovery: Discovery;
+  // Certificates are digested as they arrive (PEM parsed or recalled from the cache), so the
+  // PEM text of a 10,000-certificate project is never held all at once.
+  const next = new Map<string, ElbCertificateState>();
+  const withoutPem: ElbCertificate[] = [];
+  const digest = (certificate: ElbCertificate): void => {
+    if (certificate.certificatePem === null) {
+      withoutPem.push(certificate);
+      return;
+    }
+    next.set(
+      certificate.id,
+      buildState(certificate, previous.certificates.get(certificate.id), deps, log),
+    );
+  };
+
+  /** Configured certificates whose details failed this time: they keep their last state. */
+  let kept: readonly string[] = [];
   try {
-    discovery =
-      deps.certificateIds === null
-        ? await discoverAll(api, deps, log)
-        : await fetchConfigured(api, deps.certificateIds, limit, reportApiError, signal);
+    if (deps.certificateIds === null) {
+      let skipped = 0;
+      const onShapeProblem = (problem: { operation: string; detail: string }): void => {
+        skipped++;
+        deps.recordError("api_shape");
+        log.warn(problem, "ELB list entry skipped");
+      };
+      const listed = new Set<string>();
+      for await (const page of listElbCertificatePages(api, onShapeProblem)) {
+        for (const certificate of page) {
+          listed.add(certificate.id);
+          digest(certificate);
+        }
+      }
+      // An entry that could not be read is not a deleted certificate. Without this, one
+      // malformed entry (say `"name": 5`) silently dropped that certificate's series: while any
+      // entry was skipped, every known certificate the list did not name keeps its last state.
+      if (skipped > 0) kept = [...previous.certificates.keys()].filter((id) => !listed.has(id));
+    } else {
+      const configured = await fetchConfigured(
+        api,
+        deps.certificateIds,
+        limit,
+        reportApiError,
+        signal,
+      );
+      for (const certificate of configured.certificates) digest(certificate);
+      kept = configured.kept;
+    }
   } catch (error) {
     signal.throwIfAborted();
     if (!(error instanceof CloudApiError)) throw error;
-    discovery = { ok: false, error };
-  }
-
-  if (!discovery.ok) {
-    reportApiError(discovery.error);
+    reportApiError(error);
     deps.bundles.keepAll();
     return {
       ...previous,
       up: false,
       lastAttemptSeconds: attemptedAt,
-      lastError: { reason: discovery.error.reason, message: discovery.error.message },
+      lastError: { reason: error.reason, message: error.message },
     };
   }
 
   // The list API normally carries the PEM; fetch details only for entries that lack it.
-  const completed = await Promise.all(
-    discovery.certificates.map((certificate) =>
-      certificate.certificatePem !== null
-        ? Promise.resolve(certificate)
-        : limit(async () => {
-            try {
-              return await showElbCertificate(api, certificate.id);
-            } catch (error) {
-              signal.throwIfAborted();
-              if (!(error instanceof CloudApiError)) throw error;
-              reportApiError(error, { certificateId: certificate.id });
-              return certificate;
-            }
-          }),
+  const detailed = await Promise.all(
+    withoutPem.map((certificate) =>
+      limit(async () => {
+        try {
+          return await showElbCertificate(api, certificate.id);
+        } catch (error) {
+          signal.throwIfAborted();
+          if (!(error instanceof CloudApiError)) throw error;
+          reportApiError(error, { certificateId: certificate.id });
+          return certificate;
+        }
+      }),
     ),
   );
-
-  const next = new Map<string, ElbCertificateState>();
-  for (const certificate of completed) {
-    const state = buildState(certificate, previous.certificates.get(certificate.id), deps, log);
-    next.set(certificate.id, state);
+  for (const certificate of detailed) {
+    next.set(
+      certificate.id,
+      buildState(certificate, previous.certificates.get(certificate.id), deps, log),
+    );
   }
-  // Configured certificates whose details failed this time keep their last good state.
-  for (const id of discovery.kept) {
+  for (const id of kept) {
     const last = previous.certificates.get(id);
     if (last) next.set(id, last);
   }
@@ -114,22 +140,10 @@ export async function pollElb(
   };
 }
 
-async function discoverAll(
-  api: ElbApiContext,
-  deps: ElbPollDependencies,
-  log: Logger,
-): Promise<Discovery> {
-  const certificates = await listElbCertificates(api, (problem) => {
-    deps.recordError("api_shape");
-    log.warn({ operation: problem.operation, detail: problem.detail }, "ELB list entry skipped");
-  });
-  return { ok: true, certificates, kept: [] };
-}
-
 /**
  * Reads each configured certificate through the details API. A 404 means the certificate was
  * deleted: it is dropped (and reported). Other failures keep its last good state. Discovery
- * fails as a whole only when no request got a usable answer.
+ * fails as a whole (throws the first failure) only when no request got a usable answer.
  */
 async function fetchConfigured(
   api: ElbApiContext,
@@ -137,7 +151,7 @@ async function fetchConfigured(
   limit: ReturnType<typeof pLimit>,
   reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
   signal: AbortSignal,
-): Promise<Discovery> {
+): Promise<{ certificates: ElbCertificate[]; kept: string[] }> {
   const results = await Promise.all(
     ids.map((id) =>
       limit(async () => {
@@ -169,10 +183,10 @@ async function fetchConfigured(
   if (answered === 0 && first) {
     // Nothing answered: the source is down. The caller reports the first failure.
     for (const failure of others) reportApiError(failure.error, { certificateId: failure.id });
-    return { ok: false, error: first.error };
+    throw first.error;
   }
   for (const failure of failures) reportApiError(failure.error, { certificateId: failure.id });
-  return { ok: true, certificates, kept: failures.map((failure) => failure.id) };
+  return { certificates, kept: failures.map((failure) => failure.id) };
 }
 
 function buildState(

@@ -46,7 +46,9 @@ export async function pollGeminiDb(
     deps.recordError(error.reason);
     log.warn({ ...context, ...error.toLogFields() }, "GeminiDB API request failed");
   };
+  let skipped = 0;
   const onShapeProblem = (problem: { operation: string; detail: string }): void => {
+    skipped++;
     deps.recordError("api_shape");
     log.warn(problem, "GeminiDB list entry skipped");
   };
@@ -77,6 +79,12 @@ export async function pollGeminiDb(
       ),
     ),
   );
+  const next = new Map(states.map((state) => [state.id, state]));
+  // An entry that could not be read is not a deleted instance: while any was skipped, every
+  // known instance the list did not name keeps its last good state (else it silently vanished).
+  if (skipped > 0) {
+    for (const [id, state] of previous.instances) if (!next.has(id)) next.set(id, state);
+  }
   deps.bundles.sweep();
   return {
     ...previous,
@@ -84,7 +92,7 @@ export async function pollGeminiDb(
     lastSuccessSeconds: deps.now(),
     lastAttemptSeconds: attemptedAt,
     lastError: null,
-    instances: new Map(states.map((state) => [state.id, state])),
+    instances: next,
   };
 }
 
