@@ -1,29 +1,21 @@
-// Wires a validated Config into a running daemon: logger, metrics, cloud client, pollers,
-// scheduler and HTTP server, and takes them down again in order. Everything with a side effect
-// is injectable (logger destination, clock, retry policy) so tests run this same code.
+// Wires a validated Config into a running daemon: the polling pieces (polling.ts), metrics
+// exposition, scheduler, status page and HTTP server, and takes them down again in order.
+// Everything with a side effect is injectable (logger destination, clock, retry policy) so
+// tests run this same code.
 
-import type { DestinationStream } from "pino";
-import type { RetryPolicy } from "../cloud/http-client.js";
-import { secretValues, type Config } from "../config/config.js";
-import { createLogger, type Logger } from "../log/logger.js";
-import { SecretScrubber } from "../log/scrub.js";
+import type { Logger } from "../log/logger.js";
 import { MetricsExposition } from "../metrics/exposition.js";
-import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
+import type { LiveMetrics } from "../metrics/live-metrics.js";
 import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
-import { SOURCE_NAMES } from "../sources.js";
+import { buildStatusModel } from "../status/model.js";
+import { lifetimeThresholds } from "../status/thresholds.js";
 import { VERSION } from "../version.js";
-import { buildTargetSources } from "./targets.js";
+import { createPolling, type PollingOptions } from "./polling.js";
 
-export interface DaemonOptions {
-  readonly config: Config;
-  readonly logDestination?: DestinationStream;
-  readonly retry?: RetryPolicy;
-  /** Unix seconds, fractional. */
-  readonly now?: () => number;
-}
+export type DaemonOptions = Omit<PollingOptions, "logLevel">;
 
 export interface Daemon {
   readonly logger: Logger;
@@ -43,33 +35,11 @@ const SERVER_GRACE_MS = 2_000;
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
-  const now = options.now ?? (() => Date.now() / 1000);
-  const scrubber = new SecretScrubber();
-  for (const value of secretValues(config)) scrubber.add(value);
-  const logger = createLogger({
-    level: config.logLevel,
-    destination: options.logDestination,
-    scrubber,
-  });
-
-  const polled = SOURCE_NAMES.filter((name) =>
-    config.targets.some((target) => target.sources.includes(name)),
-  );
-  const metrics = createLiveMetrics({ sources: polled, version: VERSION });
-  const targetDeps = {
-    config,
-    logger,
-    metrics,
-    scrubber,
-    userAgent: `huaweicloud-cert-exporter/${VERSION}`,
-    retry: options.retry,
-    now,
-  };
-  const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
+  const { logger, scrubber, metrics, sources, now } = createPolling(options);
 
   const exposition = await MetricsExposition.create(
     metrics,
-    await renderSnapshotMetrics({
+    renderSnapshotMetrics({
       sources: sources.map((source) => source.initial),
       completedPolls: 0,
       lastPoll: null,
@@ -83,17 +53,30 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now,
     onPollComplete: async (snapshot, durationSeconds) => {
       metrics.observePollDuration(durationSeconds);
-      await exposition.publish(await renderSnapshotMetrics(snapshot));
+      await exposition.publish(renderSnapshotMetrics(snapshot));
       ready = true;
     },
   });
 
+  // Created once the server listens; until then (and after stop) there is no next poll.
+  let scheduler: PollScheduler | null = null;
   const server = await startHttpServer({
     host: config.listen.host,
     port: config.listen.port,
     metrics: exposition,
     isReady: () => ready,
-    version: VERSION,
+    status: () => {
+      const next = scheduler?.nextRun() ?? null;
+      return buildStatusModel({
+        snapshot: poller.snapshot,
+        version: VERSION,
+        now: now(),
+        nextPollSeconds: next ? next.getTime() / 1000 : null,
+        pollInProgress: poller.inFlight !== null,
+        thresholds: lifetimeThresholds,
+        redact: (text) => scrubber.scrub(text),
+      });
+    },
     logger,
   });
   logger.info(
@@ -112,18 +95,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   );
 
   const abort = new AbortController();
-  const scheduler = new PollScheduler({
+  const schedule = new PollScheduler({
     schedule: config.pollSchedule,
     poller,
     logger,
     signal: abort.signal,
   });
-  scheduler.start();
+  scheduler = schedule;
+  schedule.start();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      await scheduler.stop();
+      scheduler = null;
+      await schedule.stop();
       const running = poller.inFlight;
       if (running) {
         const timer = setTimeout(() => {

@@ -1,12 +1,13 @@
 // What /metrics serves: the live registry (counters, process metrics; small) rendered on each
 // scrape, followed by the polled series, rendered and gzipped once per poll. Values only change
 // when a poll finishes, so that work belongs there, not in every scrape. The two parts hold
-// disjoint metric families. A gzip answer is two gzip members back to back (RFC 1952 allows
-// it; Go's and Node's readers accept it), so the large part is never compressed twice.
+// disjoint metric families. A gzip answer is gzip members back to back (RFC 1952 allows it;
+// Go's and Node's readers accept it), so the large part is never compressed twice.
 // Never throws: a failing live collector is logged and its part left out.
 
+import { once } from "node:events";
 import { promisify } from "node:util";
-import { gzip as gzipCallback } from "node:zlib";
+import { createGzip, gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "../log/logger.js";
 import type { LiveMetrics } from "./live-metrics.js";
 import type { RenderedMetrics } from "./snapshot-metrics.js";
@@ -20,8 +21,8 @@ export interface ExpositionBody {
 }
 
 interface PublishedPart {
-  readonly plain: Buffer;
-  readonly gzipped: Buffer;
+  readonly plain: readonly Buffer[];
+  readonly gzipped: readonly Buffer[];
 }
 
 export class MetricsExposition {
@@ -52,9 +53,9 @@ export class MetricsExposition {
     this.#polled = await prepare(rendered);
   }
 
-  /** The polled part as plain text (for tests and the status page's size figures). */
+  /** The polled part as plain text (for tests and diagnostics). */
   get polledText(): string {
-    return this.#polled.plain.toString("utf8");
+    return Buffer.concat(this.#polled.plain).toString("utf8");
   }
 
   async render(options: { gzip: boolean }): Promise<ExpositionBody> {
@@ -65,14 +66,33 @@ export class MetricsExposition {
       this.#logger.error({ err: error }, "rendering live metrics failed");
     }
     const polled = this.#polled;
+    // prom-client ends its text with one newline; a blank line separates the next family.
+    const separator = live === "" ? "" : "\n";
     if (!options.gzip) {
-      return { chunks: [Buffer.from(live, "utf8"), polled.plain], contentEncoding: null };
+      return {
+        chunks: [Buffer.from(live + separator, "utf8"), ...polled.plain],
+        contentEncoding: null,
+      };
     }
-    return { chunks: [await gzip(live), polled.gzipped], contentEncoding: "gzip" };
+    return {
+      chunks: [await gzip(live + separator), ...polled.gzipped],
+      contentEncoding: "gzip",
+    };
   }
 }
 
 async function prepare(rendered: RenderedMetrics): Promise<PublishedPart> {
-  const plain = Buffer.from(rendered.text, "utf8");
-  return { plain, gzipped: await gzip(plain) };
+  return { plain: rendered.chunks, gzipped: await gzipChunks(rendered.chunks) };
+}
+
+/** One gzip member of all chunks, streamed so the text is never joined into one buffer. */
+async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
+  const stream = createGzip();
+  const output: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => output.push(chunk));
+  const ended = once(stream, "end");
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  await ended;
+  return output;
 }

@@ -1,154 +1,213 @@
-// Renders the polled state (a Snapshot) into Prometheus text. Pure apart from prom-client's
-// own work: a private registry per render, no network, no clock. The result is cached by the
-// caller and served until the next poll, so scrapes cost no rendering.
+// Renders the polled state (a Snapshot) into Prometheus text, family by family, with the
+// TextWriter. Pure: no network, no clock. The result is cached by the caller and served until
+// the next poll, so scrapes cost no rendering. Label sets are unique within each family (a
+// repeated one keeps its first position and its last value, as prom-client's Gauge.set would).
 
-import { Gauge, Registry } from "prom-client";
 import type { ParsedCertificate } from "../certs/types.js";
-import type { Snapshot, SourceKey } from "../poll/snapshot.js";
+import type {
+  CaLinkState,
+  GeminiDbSourceSnapshot,
+  Snapshot,
+  SourceSnapshot,
+} from "../poll/snapshot.js";
 import { METRICS } from "./contract.js";
+import { TextWriter } from "./text-writer.js";
 
 export interface RenderedMetrics {
-  readonly text: string;
-  readonly contentType: string;
+  /** The exposition text in chunks, in order. */
+  readonly chunks: readonly Buffer[];
 }
 
-export async function renderSnapshotMetrics(snapshot: Snapshot): Promise<RenderedMetrics> {
-  const registry = new Registry();
-  const gauge = <const L extends readonly string[]>(spec: {
-    name: string;
-    help: string;
-    labelNames: L;
-  }): Gauge<L[number]> =>
-    new Gauge({
-      name: spec.name,
-      help: spec.help,
-      labelNames: spec.labelNames,
-      registers: [registry],
+interface FamilySpec {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+}
+
+/** Collects one family's samples, unique by label values, then writes them in order. */
+class Family {
+  readonly #spec: FamilySpec;
+  readonly #samples = new Map<string, { labels: readonly string[]; value: number }>();
+
+  constructor(spec: FamilySpec) {
+    this.#spec = spec;
+  }
+
+  set(labels: readonly string[], value: number): void {
+    const key = labels.join("\u0000");
+    const existing = this.#samples.get(key);
+    if (existing) existing.value = value;
+    else this.#samples.set(key, { labels, value });
+  }
+
+  writeTo(writer: TextWriter): void {
+    writer.family(this.#spec.name, this.#spec.help);
+    for (const { labels, value } of this.#samples.values()) {
+      writer.sample(this.#spec.name, this.#spec.labelNames, labels, value);
+    }
+  }
+}
+
+export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
+  const writer = new TextWriter();
+  const elb = snapshot.sources.filter((s) => s.source === "elb");
+  const geminidb = snapshot.sources.filter(
+    (s): s is GeminiDbSourceSnapshot => s.source === "geminidb",
+  );
+
+  // One family at a time, so only that family's label keys exist at once.
+  const write = (spec: FamilySpec, fill: (family: Family) => void): void => {
+    const family = new Family(spec);
+    fill(family);
+    family.writeTo(writer);
+  };
+
+  write(METRICS.elbExpire, (family) => {
+    for (const source of elb) {
+      for (const certificate of source.certificates.values()) {
+        if (certificate.expireTimeSeconds === null) continue;
+        family.set(
+          [source.region, source.projectId, certificate.id, certificate.name, certificate.type],
+          certificate.expireTimeSeconds,
+        );
+      }
+    }
+  });
+  write(METRICS.notAfter, (family) => {
+    forEachCertificate(snapshot.sources, (source, id, name, x509) => {
+      family.set(x509Labels(source, id, name, x509), x509.notAfter);
     });
+  });
+  write(METRICS.notBefore, (family) => {
+    forEachCertificate(snapshot.sources, (source, id, name, x509) => {
+      family.set(x509Labels(source, id, name, x509), x509.notBefore);
+    });
+  });
+  write(METRICS.info, (family) => {
+    forEachCertificate(snapshot.sources, (source, id, _name, x509) => {
+      family.set(
+        [
+          source.source,
+          source.region,
+          source.projectId,
+          id,
+          x509.serialNumber,
+          x509.fingerprintSha256,
+          x509.subject,
+          x509.issuer,
+          x509.sans,
+          x509.keyAlgorithm,
+        ],
+        1,
+      );
+    });
+  });
 
-  const elbExpire = gauge(METRICS.elbExpire);
-  const notAfter = gauge(METRICS.notAfter);
-  const notBefore = gauge(METRICS.notBefore);
-  const info = gauge(METRICS.info);
-  const linkUp = gauge(METRICS.geminidbLinkUp);
-  const downloadStatus = gauge(METRICS.geminidbDownloadStatus);
-  const downloadDuration = gauge(METRICS.geminidbDownloadDuration);
-  const downloadBytes = gauge(METRICS.geminidbDownloadBytes);
-  const instanceInfo = gauge(METRICS.geminidbInstanceInfo);
-  const sourceUp = gauge(METRICS.sourceUp);
-  const lastSuccess = gauge(METRICS.sourceLastSuccess);
+  const linkFamily = (spec: FamilySpec, value: (link: CaLinkState) => number | null): void => {
+    write(spec, (family) => {
+      for (const source of geminidb) {
+        for (const instance of source.instances.values()) {
+          for (const link of instance.links) {
+            const sample = value(link);
+            if (sample === null) continue;
+            family.set(
+              [source.region, source.projectId, instance.id, instance.name, link.category],
+              sample,
+            );
+          }
+        }
+      }
+    });
+  };
+  linkFamily(METRICS.geminidbLinkUp, (link) => (link.up ? 1 : 0));
+  linkFamily(METRICS.geminidbDownloadStatus, (link) => link.statusCode);
+  linkFamily(METRICS.geminidbDownloadDuration, (link) => link.durationSeconds);
+  linkFamily(METRICS.geminidbDownloadBytes, (link) => link.bytes);
+  write(METRICS.geminidbInstanceInfo, (family) => {
+    for (const source of geminidb) {
+      for (const instance of source.instances.values()) {
+        family.set(
+          [
+            source.region,
+            source.projectId,
+            instance.id,
+            instance.name,
+            instance.datastoreType,
+            instance.ssl,
+            instance.certOrigin,
+          ],
+          1,
+        );
+      }
+    }
+  });
 
-  const addCertificate = (
-    source: SourceKey,
+  write(METRICS.sourceUp, (family) => {
+    for (const source of snapshot.sources) {
+      family.set([source.source, source.region, source.projectId], source.up ? 1 : 0);
+    }
+  });
+  write(METRICS.sourceLastSuccess, (family) => {
+    for (const source of snapshot.sources) {
+      if (source.lastSuccessSeconds === null) continue;
+      family.set(
+        [source.source, source.region, source.projectId],
+        Math.floor(source.lastSuccessSeconds),
+      );
+    }
+  });
+  return { chunks: writer.finish() };
+}
+
+/**
+ * Every X.509 certificate of every source with the resource it belongs to. A GeminiDB CA
+ * served under two categories is one certificate of the instance.
+ */
+function forEachCertificate(
+  sources: readonly SourceSnapshot[],
+  visit: (
+    source: SourceSnapshot,
     resourceId: string,
     resourceName: string,
     x509: ParsedCertificate,
-  ): void => {
-    const labels = x509Labels(source, resourceId, resourceName, x509);
-    notAfter.set(labels, x509.notAfter);
-    notBefore.set(labels, x509.notBefore);
-    info.set(infoLabels(source, resourceId, x509), 1);
-  };
-
-  for (const source of snapshot.sources) {
-    const sourceLabels = {
-      source: source.source,
-      region: source.region,
-      project_id: source.projectId,
-    };
-    sourceUp.set(sourceLabels, source.up ? 1 : 0);
-    if (source.lastSuccessSeconds !== null) {
-      lastSuccess.set(sourceLabels, Math.floor(source.lastSuccessSeconds));
-    }
+  ) => void,
+): void {
+  for (const source of sources) {
     if (source.source === "elb") {
       for (const certificate of source.certificates.values()) {
-        if (certificate.expireTimeSeconds !== null) {
-          elbExpire.set(
-            {
-              region: source.region,
-              project_id: source.projectId,
-              certificate_id: certificate.id,
-              certificate_name: certificate.name,
-              certificate_type: certificate.type,
-            },
-            certificate.expireTimeSeconds,
-          );
-        }
-        for (const x509 of certificate.certificates) {
-          addCertificate(source, certificate.id, certificate.name, x509);
-        }
+        for (const x509 of certificate.certificates)
+          visit(source, certificate.id, certificate.name, x509);
       }
       continue;
     }
     for (const instance of source.instances.values()) {
-      const instanceLabels = {
-        region: source.region,
-        project_id: source.projectId,
-        instance_id: instance.id,
-        instance_name: instance.name,
-      };
-      instanceInfo.set(
-        {
-          ...instanceLabels,
-          datastore_type: instance.datastoreType,
-          ssl: instance.ssl,
-          cert_origin: instance.certOrigin,
-        },
-        1,
-      );
-      // Categories may serve the same CA: one series per certificate and instance.
       const seen = new Set<string>();
       for (const link of instance.links) {
-        const linkLabels = { ...instanceLabels, category: link.category };
-        linkUp.set(linkLabels, link.up ? 1 : 0);
-        downloadStatus.set(linkLabels, link.statusCode);
-        if (link.durationSeconds !== null) downloadDuration.set(linkLabels, link.durationSeconds);
-        if (link.bytes !== null) downloadBytes.set(linkLabels, link.bytes);
         for (const x509 of link.certificates) {
           if (seen.has(x509.fingerprintSha256)) continue;
           seen.add(x509.fingerprintSha256);
-          addCertificate(source, instance.id, instance.name, x509);
+          visit(source, instance.id, instance.name, x509);
         }
       }
     }
   }
-  return { text: await registry.metrics(), contentType: registry.contentType };
 }
 
 function x509Labels(
-  source: SourceKey,
+  source: SourceSnapshot,
   resourceId: string,
   resourceName: string,
   x509: ParsedCertificate,
-): Record<(typeof METRICS.notAfter.labelNames)[number], string> {
-  return {
-    source: source.source,
-    region: source.region,
-    project_id: source.projectId,
-    resource_id: resourceId,
-    resource_name: resourceName,
-    chain_position: x509.chainPosition,
-    subject_cn: x509.subjectCn,
-    issuer_cn: x509.issuerCn,
-    serial_number: x509.serialNumber,
-  };
-}
-
-function infoLabels(
-  source: SourceKey,
-  resourceId: string,
-  x509: ParsedCertificate,
-): Record<(typeof METRICS.info.labelNames)[number], string> {
-  return {
-    source: source.source,
-    region: source.region,
-    project_id: source.projectId,
-    resource_id: resourceId,
-    serial_number: x509.serialNumber,
-    fingerprint_sha256: x509.fingerprintSha256,
-    subject: x509.subject,
-    issuer: x509.issuer,
-    sans: x509.sans,
-    key_algorithm: x509.keyAlgorithm,
-  };
+): string[] {
+  return [
+    source.source,
+    source.region,
+    source.projectId,
+    resourceId,
+    resourceName,
+    x509.chainPosition,
+    x509.subjectCn,
+    x509.issuerCn,
+    x509.serialNumber,
+  ];
 }
