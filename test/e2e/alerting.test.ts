@@ -1,0 +1,397 @@
+// End to end, as production runs it: the simulator holds a certificate that expires in 3 days,
+// the real daemon polls it, a real Prometheus scrapes the daemon and evaluates the SHIPPED rule
+// file (only its `for:` durations shortened), a real Alertmanager runs the SHIPPED configuration
+// (only its waits shortened and its webhook hosts pointed here) and delivers to a webhook
+// receiver in this test, which checks the alert's labels and annotations, the grouping by
+// certificate, the routing by severity and the inhibition of the warning. Everything listens on
+// 127.0.0.1; the whole run takes seconds.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { generateChain, startSimulator, type Simulator } from "../../src/simulator/index.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
+import {
+  ALERTMANAGER_FILE,
+  DEPLOY,
+  readRuleGroups,
+  readYaml,
+  requireBinaries,
+  type RuleGroup,
+} from "../deploy/tools.js";
+
+const DAY_MS = 86_400_000;
+const binaries = requireBinaries("end-to-end alerting test (real Prometheus and Alertmanager)", [
+  "prometheus",
+  "prometheus-alertmanager",
+]);
+
+interface WebhookAlert {
+  readonly status: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+interface WebhookPayload {
+  readonly receiver: string;
+  readonly status: string;
+  readonly groupLabels: Record<string, string>;
+  readonly alerts: WebhookAlert[];
+}
+interface Delivery {
+  readonly path: string;
+  readonly payload: WebhookPayload;
+}
+
+/** A child process with its output kept for the failure message. */
+interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+function startService(name: string, binary: string, args: readonly string[]): Service {
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString("utf8")).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return { name, child, output: () => output };
+}
+
+async function stopService(service: Service | undefined): Promise<void> {
+  if (service === undefined || service.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => service.child.once("exit", () => resolve()));
+  service.child.kill("SIGTERM");
+  const timer = setTimeout(() => service.child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value; fails with the services' output on timeout. */
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  services: readonly Service[],
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const service of services) {
+      if (service.child.exitCode !== null) {
+        throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
+      }
+    }
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const logs = services.map((s) => `--- ${s.name}\n${s.output()}`).join("\n");
+      throw new Error(`timed out waiting for ${what}\n${logs}`);
+    }
+    await sleep(200);
+  }
+}
+
+async function isReady(baseUrl: string): Promise<true | undefined> {
+  const response = await fetch(`${baseUrl}/-/ready`);
+  return response.ok ? true : undefined;
+}
+
+/** The shipped rules with every `for:` shortened to 1s; expressions untouched. */
+function rulesWithShortFor(): RuleGroup[] {
+  return readRuleGroups().map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) => (rule.for === undefined ? rule : { ...rule, for: "1s" })),
+  }));
+}
+
+/** The shipped Alertmanager config with short waits and its webhooks pointed at `origin`. */
+function alertmanagerConfig(origin: string): unknown {
+  const config = readYaml(ALERTMANAGER_FILE) as {
+    route: Record<string, unknown>;
+    receivers: { webhook_configs?: { url: string }[] }[];
+  };
+  Object.assign(config.route, { group_wait: "1s", group_interval: "1s" });
+  for (const receiver of config.receivers) {
+    for (const webhook of receiver.webhook_configs ?? []) {
+      webhook.url = `${origin}${new URL(webhook.url).pathname}`;
+    }
+  }
+  return config;
+}
+
+/** The shipped Prometheus config with 1s intervals and loopback addresses. */
+function prometheusConfig(rulesPath: string, exporter: string, alertmanager: string): unknown {
+  const config = readYaml(join(DEPLOY, "prometheus", "prometheus.yml")) as {
+    global: Record<string, unknown>;
+    rule_files: string[];
+    alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+  Object.assign(config.global, { scrape_interval: "1s", evaluation_interval: "1s" });
+  config.rule_files = [rulesPath];
+  config.alerting.alertmanagers = [{ static_configs: [{ targets: [alertmanager] }] }];
+  const job = config.scrape_configs.find((c) => c.job_name === "huaweicloud-cert-exporter");
+  if (job === undefined) throw new Error("prometheus.yml has no huaweicloud-cert-exporter job");
+  job.static_configs = [{ targets: [exporter] }];
+  return config;
+}
+
+describe.skipIf(binaries.skip)("alerting end to end: the real binaries", () => {
+  it("finds prometheus and prometheus-alertmanager on PATH (CI installs them; never skipped there)", () => {
+    expect(binaries.path("prometheus")).toMatch(/prometheus$/);
+    expect(binaries.path("prometheus-alertmanager")).toMatch(/alertmanager$/);
+  });
+});
+
+describe.skipIf(binaries.skip)(
+  "alerting end to end: simulator → daemon → Prometheus → Alertmanager → webhook",
+  () => {
+    const started = Date.now();
+    const services: Service[] = [];
+    const deliveries: Delivery[] = [];
+    /** Undo steps of beforeAll, run in reverse by afterAll (whatever beforeAll reached). */
+    const cleanups: (() => Promise<void> | void)[] = [];
+    let sim: Simulator;
+    let exporter: TestDaemon;
+    let webhook: Server;
+    let prometheusUrl: string;
+    let expiringId: string;
+    let healthyId: string;
+    let leafSerial: string;
+
+    beforeAll(async () => {
+      const prometheusBinary = binaries.path("prometheus");
+      const alertmanagerBinary = binaries.path("prometheus-alertmanager");
+      const workDir = mkdtempSync(join(tmpdir(), "hwcert-e2e-"));
+      cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
+
+      sim = await startSimulator();
+      cleanups.push(() => sim.close());
+      const now = Date.now();
+      const expiring = await generateChain({
+        commonName: "checkout.example.com",
+        notBefore: new Date(now - 87 * DAY_MS),
+        notAfter: new Date(now + 3 * DAY_MS),
+      });
+      leafSerial = expiring.leaf.serialNumber;
+      expiringId = sim.elb.add({ name: "checkout-90d", certificate: expiring.certificatePem });
+      // A healthy 90-day certificate with 40 days left: must not alert.
+      const healthy = await generateChain({
+        commonName: "www.example.com",
+        notBefore: new Date(now - 50 * DAY_MS),
+        notAfter: new Date(now + 40 * DAY_MS),
+      });
+      healthyId = sim.elb.add({ name: "www-90d", certificate: healthy.certificatePem });
+
+      exporter = await startTestDaemon(sim, {
+        HWCERT_POLL_SCHEDULE: "*/2 * * * * *",
+        HWCERT_LOG_LEVEL: "warn",
+      });
+      cleanups.push(() => exporter.stop());
+      await exporter.waitForPolls(1);
+
+      webhook = createHttpServer((request, response) => {
+        let body = "";
+        request.setEncoding("utf8");
+        request.on("data", (chunk: string) => (body += chunk));
+        request.on("end", () => {
+          deliveries.push({
+            path: request.url ?? "",
+            payload: JSON.parse(body) as WebhookPayload,
+          });
+          response.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
+      cleanups.push(() => new Promise<void>((resolve) => webhook.close(() => resolve())));
+      const webhookAddress = webhook.address();
+      if (webhookAddress === null || typeof webhookAddress === "string") throw new Error("no port");
+      const webhookOrigin = `http://127.0.0.1:${webhookAddress.port}`;
+
+      const alertmanagerPort = await freePort();
+      const alertmanagerFile = join(workDir, "alertmanager.yml");
+      writeFileSync(alertmanagerFile, stringify(alertmanagerConfig(webhookOrigin)));
+      services.push(
+        startService("alertmanager", alertmanagerBinary, [
+          `--config.file=${alertmanagerFile}`,
+          `--storage.path=${join(workDir, "alertmanager")}`,
+          `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
+          "--cluster.listen-address=",
+          "--log.level=warn",
+        ]),
+      );
+
+      const prometheusPort = await freePort();
+      prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+      const rulesFile = join(workDir, "rules.yml");
+      writeFileSync(rulesFile, stringify({ groups: rulesWithShortFor() }));
+      const prometheusFile = join(workDir, "prometheus.yml");
+      const exporterTarget = new URL(exporter.baseUrl).host;
+      writeFileSync(
+        prometheusFile,
+        stringify(prometheusConfig(rulesFile, exporterTarget, `127.0.0.1:${alertmanagerPort}`)),
+      );
+      services.push(
+        startService("prometheus", prometheusBinary, [
+          `--config.file=${prometheusFile}`,
+          `--storage.tsdb.path=${join(workDir, "prometheus")}`,
+          `--web.listen-address=127.0.0.1:${prometheusPort}`,
+          "--log.level=warn",
+        ]),
+      );
+
+      await waitFor(
+        "Alertmanager ready",
+        () => isReady(`http://127.0.0.1:${alertmanagerPort}`),
+        services,
+      );
+      await waitFor("Prometheus ready", () => isReady(prometheusUrl), services);
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all(services.map((service) => stopService(service)));
+      for (const cleanup of cleanups.reverse()) await cleanup();
+      console.log(`e2e alerting: ${((Date.now() - started) / 1000).toFixed(1)} s wall time`);
+    });
+
+    it("loads every shipped rule into the real Prometheus", async () => {
+      const response = await fetch(`${prometheusUrl}/api/v1/rules`);
+      const body = (await response.json()) as {
+        data: { groups: { name: string; rules: { name: string; query: string }[] }[] };
+      };
+      const loaded = body.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
+      const shipped = readRuleGroups().flatMap((g) => g.rules.map((r) => `${g.name}/${r.alert}`));
+      expect(loaded).toEqual(shipped);
+    });
+
+    it("delivers the critical alert of the 3-day certificate to the critical receiver", async () => {
+      // Both the ELB expire_time alert and the X.509 leaf alert, grouped as one certificate.
+      const critical = await waitFor(
+        "both critical alerts at the webhook",
+        () => {
+          const alerts = deliveries
+            .filter((d) => d.path === "/critical")
+            .flatMap((d) => d.payload.alerts)
+            .filter((a) => a.status === "firing" && a.labels["resource_id"] === expiringId);
+          const names = new Set(alerts.map((a) => a.labels["alertname"]));
+          return Promise.resolve(names.size === 2 ? alerts : undefined);
+        },
+        services,
+      );
+
+      const elb = critical.find(
+        (a) => a.labels["alertname"] === "HuaweiCloudELBCertificateExpiring",
+      );
+      expect(elb?.labels).toMatchObject({
+        severity: "critical",
+        source: "elb",
+        region: sim.region,
+        project_id: sim.projectId,
+        certificate_id: expiringId,
+        certificate_name: "checkout-90d",
+        certificate_type: "server",
+        resource_id: expiringId,
+        job: "huaweicloud-cert-exporter",
+      });
+      expect(elb?.labels["instance"]).toBeUndefined();
+      expect(elb?.annotations["summary"]).toMatch(
+        new RegExp(
+          `^ELB server certificate checkout-90d \\(${expiringId}\\) in project ${sim.projectId}, ` +
+            `region ${sim.region}, expires in 2d 23h \\d+m \\d+s\\.$`,
+        ),
+      );
+      expect(elb?.annotations["description"]).toContain(
+        `hwcert_elb_certificate_expire_timestamp_seconds{certificate_id="${expiringId}"}`,
+      );
+      expect(elb?.annotations["description"]).toMatch(/Upload a renewed certificate now/);
+
+      const x509 = critical.find(
+        (a) =>
+          a.labels["alertname"] === "HuaweiCloudCertificateExpiring" &&
+          a.labels["chain_position"] === "leaf",
+      );
+      expect(x509?.labels).toMatchObject({
+        severity: "critical",
+        source: "elb",
+        region: sim.region,
+        project_id: sim.projectId,
+        resource_id: expiringId,
+        resource_name: "checkout-90d",
+        chain_position: "leaf",
+        subject_cn: "checkout.example.com",
+        serial_number: leafSerial,
+      });
+      expect(x509?.annotations["summary"]).toMatch(
+        new RegExp(
+          `^Leaf certificate checkout\\.example\\.com of ELB certificate checkout-90d ` +
+            `\\(${expiringId}\\) in project ${sim.projectId}, region ${sim.region}, expires in 2d 23h`,
+        ),
+      );
+      expect(x509?.annotations["description"]).toContain(
+        "hwcert_certificate_not_after_timestamp_seconds",
+      );
+
+      // Grouped by certificate: every notification about it names the certificate's group.
+      for (const delivery of deliveries.filter((d) => d.path === "/critical")) {
+        expect(delivery.payload.receiver).toBe("critical");
+        expect(delivery.payload.groupLabels).toEqual({
+          region: sim.region,
+          project_id: sim.projectId,
+          source: "elb",
+          resource_id: expiringId,
+        });
+      }
+    }, 45_000);
+
+    it("inhibits the warnings of that certificate and never alerts on the healthy one", async () => {
+      // The warnings fire in Prometheus too; give Alertmanager several group intervals to (not)
+      // send them.
+      const firing = await waitFor(
+        "the warning alerts in Prometheus",
+        async () => {
+          const response = await fetch(`${prometheusUrl}/api/v1/alerts`);
+          const body = (await response.json()) as {
+            data: { alerts: { state: string; labels: Record<string, string> }[] };
+          };
+          const warnings = body.data.alerts.filter(
+            (a) =>
+              a.state === "firing" &&
+              a.labels["severity"] === "warning" &&
+              a.labels["resource_id"] === expiringId,
+          );
+          return warnings.length === 2 ? body.data.alerts : undefined;
+        },
+        services,
+      );
+      expect(firing.some((a) => a.labels["resource_id"] === healthyId)).toBe(false);
+      await sleep(3_000);
+      const delivered = deliveries.flatMap((d) =>
+        d.payload.alerts.map((a) => ({ path: d.path, a })),
+      );
+      expect(
+        delivered.filter(
+          ({ a }) => a.labels["resource_id"] === expiringId && a.labels["severity"] === "warning",
+        ),
+      ).toEqual([]);
+      expect(delivered.filter(({ a }) => a.labels["resource_id"] === healthyId)).toEqual([]);
+    }, 45_000);
+  },
+);
