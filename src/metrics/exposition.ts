@@ -81,8 +81,10 @@ export class MetricsExposition {
   }
 }
 
+/** Joined once per poll, so a scrape writes two buffers instead of hundreds of chunks. */
 async function prepare(rendered: RenderedMetrics): Promise<PublishedPart> {
-  return { plain: rendered.chunks, gzipped: await gzipChunks(rendered.chunks) };
+  const gzipped = await gzipChunks(rendered.chunks);
+  return { plain: [Buffer.concat(rendered.chunks)], gzipped: [Buffer.concat(gzipped)] };
 }
 
 /** One gzip member of all chunks, streamed so the text is never joined into one buffer. */
