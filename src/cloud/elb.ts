@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import type { CloudClient } from "./http-client.js";
-import { CloudApiError } from "./errors.js";
+import { describeIssues, shapeError } from "./shape.js";
 
 export interface ElbCertificate {
   readonly id: string;
@@ -70,25 +70,6 @@ function toCertificate(info: z.infer<typeof certificateInfoSchema>): ElbCertific
   };
 }
 
-function shapeError(operation: string, detail: string, requestId: string | null): CloudApiError {
-  return new CloudApiError({
-    service: "elb",
-    operation,
-    status: 200,
-    reason: "api_shape",
-    errorCode: null,
-    requestId,
-    detail,
-  });
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
-    .join("; ");
-}
-
 /**
  * Every certificate of the project, page by page, following next_marker to the last page.
  * Pages are yielded as they arrive so a caller can digest each (and let its PEM text go)
@@ -116,7 +97,7 @@ export async function* listElbCertificatePages(
     });
     const parsed = listResponseSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw shapeError(operation, describeIssues(parsed.error), response.requestId);
+      throw shapeError("elb", operation, describeIssues(parsed.error), response.requestId);
     }
     const certificates: ElbCertificate[] = [];
     for (const item of parsed.data.certificates) {
@@ -129,6 +110,7 @@ export async function* listElbCertificatePages(
       // repeated id is the reliable sign, long before the page bound.
       if (seenIds.has(info.data.id)) {
         throw shapeError(
+          "elb",
           operation,
           "paging repeats certificates already listed",
           response.requestId,
@@ -139,6 +121,7 @@ export async function* listElbCertificatePages(
     }
     if (seenIds.size > ELB_MAX_CERTIFICATES) {
       throw shapeError(
+        "elb",
         operation,
         `paging lists more than ${ELB_MAX_CERTIFICATES} certificates`,
         response.requestId,
@@ -149,6 +132,7 @@ export async function* listElbCertificatePages(
     if (!next || parsed.data.certificates.length === 0) return;
     if (seenMarkers.has(next)) {
       throw shapeError(
+        "elb",
         operation,
         "paging loops: next_marker was already followed",
         response.requestId,
@@ -157,7 +141,7 @@ export async function* listElbCertificatePages(
     seenMarkers.add(next);
     marker = next;
   }
-  throw shapeError(operation, `paging did not end within ${ELB_MAX_PAGES} pages`, null);
+  throw shapeError("elb", operation, `paging did not end within ${ELB_MAX_PAGES} pages`, null);
 }
 
 /** One certificate by id. A 404 surfaces as CloudApiError with reason `not_found`. */
@@ -178,13 +162,19 @@ export async function showElbCertificate(
   if (!envelope.success || !info?.success) {
     const error = envelope.success ? info?.error : envelope.error;
     throw shapeError(
+      "elb",
       operation,
       error ? describeIssues(error) : "unexpected body",
       response.requestId,
     );
   }
   if (info.data.id !== certificateId) {
-    throw shapeError(operation, "the answer is for another certificate id", response.requestId);
+    throw shapeError(
+      "elb",
+      operation,
+      "the answer is for another certificate id",
+      response.requestId,
+    );
   }
   return toCertificate(info.data);
 }

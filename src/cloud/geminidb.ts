@@ -3,7 +3,7 @@
 // (`api_shape` for anything off-contract). Never fetches the links themselves (download.ts).
 
 import { z } from "zod";
-import { CloudApiError } from "./errors.js";
+import { describeIssues, shapeError } from "./shape.js";
 import type { CloudClient } from "./http-client.js";
 
 export interface GeminiDbInstance {
@@ -72,25 +72,6 @@ const linksSchema = z.object({
   ),
 });
 
-function shapeError(operation: string, detail: string, requestId: string | null): CloudApiError {
-  return new CloudApiError({
-    service: "geminidb",
-    operation,
-    status: 200,
-    reason: "api_shape",
-    errorCode: null,
-    requestId,
-    detail,
-  });
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
-    .join("; ");
-}
-
 function toInstance(info: z.infer<typeof instanceSchema>): GeminiDbInstance {
   const ccm = info.ccm_cert_info;
   return {
@@ -131,7 +112,7 @@ export async function listGeminiDbInstances(
     });
     const parsed = listSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw shapeError(operation, describeIssues(parsed.error), response.requestId);
+      throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
     }
     for (const item of parsed.data.instances) {
       const info = instanceSchema.safeParse(item);
@@ -140,13 +121,19 @@ export async function listGeminiDbInstances(
         continue;
       }
       if (seen.has(info.data.id)) {
-        throw shapeError(operation, "paging repeats instances already listed", response.requestId);
+        throw shapeError(
+          "geminidb",
+          operation,
+          "paging repeats instances already listed",
+          response.requestId,
+        );
       }
       seen.add(info.data.id);
       instances.push(toInstance(info.data));
     }
     if (instances.length > GEMINIDB_MAX_INSTANCES) {
       throw shapeError(
+        "geminidb",
         operation,
         `paging lists more than ${GEMINIDB_MAX_INSTANCES} instances`,
         response.requestId,
@@ -156,7 +143,12 @@ export async function listGeminiDbInstances(
     const total = parsed.data.total_count ?? offset;
     if (parsed.data.instances.length === 0 || offset >= total) return instances;
   }
-  throw shapeError(operation, `paging did not end within ${GEMINIDB_MAX_PAGES} pages`, null);
+  throw shapeError(
+    "geminidb",
+    operation,
+    `paging did not end within ${GEMINIDB_MAX_PAGES} pages`,
+    null,
+  );
 }
 
 /** The CA download links of one instance (`certs[]`; may be empty). */
@@ -174,7 +166,7 @@ export async function showSslCertDownloadLinks(
   });
   const parsed = linksSchema.safeParse(response.body);
   if (!parsed.success) {
-    throw shapeError(operation, describeIssues(parsed.error), response.requestId);
+    throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
   }
   return parsed.data.certs.map((cert) => ({
     category: cert.category ?? "",

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Secret } from "../config/secret.js";
 import { parseApiTime } from "./api-time.js";
 import { CloudApiError } from "./errors.js";
+import { shapeError } from "./shape.js";
 import type { CloudClient } from "./http-client.js";
 
 export interface PasswordLogin {
@@ -32,18 +33,6 @@ const tokenBodySchema = z.object({
 const projectsSchema = z.object({
   projects: z.array(z.object({ id: z.string().min(1), name: z.string() })),
 });
-
-function shapeError(operation: string, detail: string, requestId: string | null): CloudApiError {
-  return new CloudApiError({
-    service: "iam",
-    operation,
-    status: 200,
-    reason: "api_shape",
-    errorCode: null,
-    requestId,
-    detail,
-  });
-}
 
 /** Obtains a token scoped to the project (by id when known, else by the region's name). */
 export async function createPasswordToken(
@@ -83,6 +72,7 @@ export async function createPasswordToken(
   const parsed = tokenBodySchema.safeParse(response.body);
   if (!token || !parsed.success) {
     throw shapeError(
+      "iam",
       operation,
       token ? "no token.expires_at" : "no X-Subject-Token",
       response.requestId,
@@ -90,7 +80,7 @@ export async function createPasswordToken(
   }
   const expiresAt = parseApiTime(parsed.data.token.expires_at);
   if (expiresAt === null) {
-    throw shapeError(operation, "token.expires_at is not a time", response.requestId);
+    throw shapeError("iam", operation, "token.expires_at is not a time", response.requestId);
   }
   return {
     token,
@@ -115,7 +105,8 @@ export async function findProjectId(
     signal,
   });
   const parsed = projectsSchema.safeParse(response.body);
-  if (!parsed.success) throw shapeError(operation, "projects is not a list", response.requestId);
+  if (!parsed.success)
+    throw shapeError("iam", operation, "projects is not a list", response.requestId);
   const project = parsed.data.projects.find((candidate) => candidate.name === region);
   if (!project) {
     throw new CloudApiError({

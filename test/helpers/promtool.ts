@@ -18,3 +18,19 @@ export function checkMetrics(promtool: string, text: string): string {
     return `${failed.stdout ?? ""}${failed.stderr ?? ""}`.trim() || "promtool failed";
   }
 }
+
+/**
+ * Asserts the text passes `promtool check metrics`. Without promtool: fails in CI (where
+ * .ci/run installs it), elsewhere warns loudly and skips.
+ */
+export function expectPromtoolClean(text: string, skip: () => void): string {
+  const promtool = findPromtool();
+  if (promtool === null) {
+    if (process.env["CI"])
+      throw new Error("promtool is required in CI (Debian package prometheus)");
+    process.stderr.write("SKIPPED: promtool not installed (apt-get install prometheus)\n");
+    skip();
+    return "";
+  }
+  return checkMetrics(promtool, text);
+}
