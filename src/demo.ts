@@ -1,6 +1,7 @@
 // `npm run demo`: the exporter against the built-in Huawei Cloud simulator, seeded with the demo
 // scenario (healthy, expiring, expired, CA and broken certificates; GeminiDB instances with SSL
-// on, off and CCM). Runs the same daemon `npm start` runs; only the environment differs.
+// on, off and CCM). Runs the same daemon `npm start` runs; only the environment differs, so any
+// command works against the simulator too (`npm run demo -- check`).
 import "reflect-metadata";
 import { run } from "./cli/run.js";
 import { seedDemoScenario, startSimulator } from "./simulator/index.js";
@@ -8,11 +9,16 @@ import { seedDemoScenario, startSimulator } from "./simulator/index.js";
 const sim = await startSimulator();
 const scenario = await seedDemoScenario(sim, Date.now());
 const listen = process.env["HWCERT_LISTEN_ADDRESS"] ?? "127.0.0.1:10057";
+const address = listen.replace(/^0\.0\.0\.0:/, "127.0.0.1:");
+
+const serving = [undefined, "serve"].includes(process.argv[2]);
 
 process.stderr.write(
   [
     `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates, ${String(scenario.geminidb.length)} GeminiDB instances`,
-    `Exporter: http://${listen.replace(/^0\.0\.0\.0:/, "127.0.0.1:")}/metrics  (Ctrl-C to stop)`,
+    ...(serving
+      ? [`Status page: http://${address}/  Metrics: http://${address}/metrics  (Ctrl-C to stop)`]
+      : []),
     "",
   ].join("\n"),
 );
@@ -37,6 +43,8 @@ const exitCode = await run(
   {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stderrIsTty: process.stderr.isTTY,
+    stdoutColour: process.stdout.isTTY && !process.env["NO_COLOR"],
   },
   process,
   { envFile: null },

@@ -1,32 +1,54 @@
-// The command line: parses argv, loads and validates configuration (every problem reported, no
-// stack traces), starts the daemon and turns SIGTERM/SIGINT into an orderly stop. Returns the
-// process exit code instead of exiting, so tests can call it.
+// The command line: `serve` (default), `check`, `config check`, `--version`, each with --help
+// (commander). Loads and validates configuration (every problem reported, no stack traces),
+// runs the command and turns SIGTERM/SIGINT into an orderly stop. Returns the process exit code
+// instead of exiting, so tests and the demo can call it.
 
-import { readEnvironment, readSecretFile } from "../config/read-environment.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { LOG_LEVELS, type Config, type LogLevel } from "../config/config.js";
 import { loadConfig, type Environment } from "../config/load-config.js";
+import { readEnvironment, readSecretFile } from "../config/read-environment.js";
+import { CHECK_EXIT_CODES } from "../status/verdict.js";
 import { VERSION } from "../version.js";
+import { runCheck } from "./check.js";
+import { renderConfigReport } from "./config-report.js";
 import { startDaemon } from "./daemon.js";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** stderr is a terminal: `check` may draw a progress line there. */
+  readonly stderrIsTty?: boolean;
+  /** stdout is a terminal that should get colours (and NO_COLOR is not set). */
+  readonly stdoutColour?: boolean;
 }
-
-const USAGE = `Usage: huaweicloud-cert-exporter [options]
-
-Prometheus exporter for SSL/TLS certificates on Huawei Cloud. Configuration comes from HWCERT_*
-environment variables (and a .env file in the working directory); see config/example.env.
-
-Options:
-  --check-config  validate the configuration and exit (0 valid, 1 invalid)
-  --version       print the version and exit
-  --help          show this help
-`;
 
 export interface RunOptions {
   /** The .env file merged under the environment; null reads none (the demo). */
   readonly envFile?: string | null;
 }
+
+const NAME = "huaweicloud-cert-exporter";
+
+const CONFIGURATION_HELP = `
+Configuration comes from HWCERT_* environment variables, a .env file in the working directory
+(the environment wins) and optionally HWCERT_CONFIG_FILE; see config/example.env.`;
+
+const CHECK_HELP = `
+Exit codes (the first that applies wins):
+  2  a certificate has expired or expires within --critical-days
+  3  a source or a GeminiDB CA download link could not be read (also: bad configuration or options)
+  1  a certificate expires within --warn-days
+  0  everything was read and no certificate is within --warn-days
+  130 interrupted
+
+The limits are fixed numbers of days, unlike the status page and the alert rules, whose limits
+are relative to each certificate's lifetime (capped at 28 and 7 days).
+
+Examples:
+  $ ${NAME} check
+  $ ${NAME} check --warn-days 21 --critical-days 3 --output json | jq '.certificates[0]'
+  $ ${NAME} check >/dev/null || echo "certificates need attention (exit $?)"
+${CONFIGURATION_HELP}`;
 
 export async function run(
   argv: readonly string[],
@@ -35,22 +57,157 @@ export async function run(
   signals: Pick<NodeJS.Process, "on" | "off"> = process,
   options: RunOptions = {},
 ): Promise<number> {
-  const flags = new Set(argv);
-  for (const flag of flags) {
-    if (!["--check-config", "--version", "--help", "-h"].includes(flag)) {
-      io.stderr(`huaweicloud-cert-exporter: unknown option ${flag}\n\n${USAGE}`);
-      return 1;
-    }
-  }
-  if (flags.has("--help") || flags.has("-h")) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (flags.has("--version")) {
-    io.stdout(`huaweicloud-cert-exporter ${VERSION}\n`);
-    return 0;
+  // The flag of earlier versions stays an alias of `config check`.
+  const args = argv.includes("--check-config")
+    ? ["config", "check", ...argv.filter((arg) => arg !== "--check-config")]
+    : [...argv];
+
+  let exitCode = 0;
+  const load = (failureCode: number, what: string): Config | null => {
+    const config = loadConfiguration(env, io, options, what);
+    if (config === null) exitCode = failureCode;
+    return config;
+  };
+
+  const program = new Command(NAME)
+    .description("Prometheus exporter for SSL/TLS certificates on Huawei Cloud.")
+    .version(`${NAME} ${VERSION}`, "--version", "print the version and exit")
+    .helpOption("-h, --help", "show help")
+    .helpCommand(false)
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError(`(run ${NAME} --help for usage)`)
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Run ${NAME} <command> --help for a command's options; without a command, serve runs.
+${CONFIGURATION_HELP}`,
+    );
+
+  program
+    .command("serve", { isDefault: true })
+    .description("run the exporter: poll on the schedule, serve /metrics and the status page")
+    .addHelpText(
+      "after",
+      `
+The status page is at / and its data at /?format=json; /metrics, /healthz and /readyz as before.
+${CONFIGURATION_HELP}`,
+    )
+    .action(async () => {
+      const config = load(1, "the exporter did not start");
+      if (config) exitCode = await serve(config, io, signals);
+    });
+
+  const check = program
+    .command("check")
+    .description("poll once, print every certificate and exit 0/1/2/3 (for cron and CI)")
+    .addOption(
+      new Option("--warn-days <days>", "exit 1 when a certificate expires within this many days")
+        .default(30)
+        .argParser(parseDays),
+    )
+    .addOption(
+      new Option(
+        "--critical-days <days>",
+        "exit 2 when a certificate expires within this many days",
+      )
+        .default(7)
+        .argParser(parseDays),
+    )
+    .addOption(
+      new Option("-o, --output <format>", "report format")
+        .choices(["table", "json"])
+        .default("table"),
+    )
+    .addOption(
+      new Option("--log-level <level>", "JSON logs on stderr from this level")
+        .choices(LOG_LEVELS)
+        .default("error"),
+    )
+    .addHelpText("after", CHECK_HELP)
+    .showHelpAfterError(`(run ${NAME} check --help for usage)`)
+    .action(
+      async (flags: {
+        warnDays: number;
+        criticalDays: number;
+        output: "table" | "json";
+        logLevel: LogLevel;
+      }) => {
+        if (flags.criticalDays > flags.warnDays) {
+          io.stderr(
+            `${NAME} check: --critical-days (${flags.criticalDays}) must not exceed --warn-days (${flags.warnDays})\n`,
+          );
+          exitCode = CHECK_EXIT_CODES.unreadable;
+          return;
+        }
+        const config = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
+        if (config) exitCode = await runCheck(config, flags, io, signals);
+      },
+    );
+  // Usage errors of `check` exit 3 ("could not check"), never 1, which means "warning" there.
+  check.exitOverride((error) => {
+    throw error.exitCode === 0
+      ? error
+      : new CommanderError(CHECK_EXIT_CODES.unreadable, error.code, error.message);
+  });
+
+  program
+    .command("config")
+    .description("configuration commands: config check")
+    .helpCommand(false)
+    .command("check")
+    .description("validate the configuration and print the effective settings, secrets masked")
+    .addHelpText(
+      "after",
+      `
+Exits 0 when the configuration is valid, 1 with one line per problem when not.
+--check-config is an alias of this command.
+${CONFIGURATION_HELP}`,
+    )
+    .action(() => {
+      const config = load(1, "the configuration is not valid");
+      if (config) io.stdout(renderConfigReport(config));
+    });
+
+  // Without this, a mistyped command would run `serve` and fail on "too many arguments".
+  const first = args[0];
+  if (
+    first !== undefined &&
+    !first.startsWith("-") &&
+    !program.commands.some((c) => c.name() === first)
+  ) {
+    io.stderr(`${NAME}: unknown command '${first}' (run ${NAME} --help for usage)\n`);
+    return 1;
   }
 
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return exitCode;
+}
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (value.trim() === "" || !Number.isFinite(days) || days < 0 || days > 36_500) {
+    throw new InvalidArgumentError("expected a number of days, 0 or more");
+  }
+  return days;
+}
+
+function loadConfiguration(
+  env: Environment,
+  io: CliIo,
+  options: RunOptions,
+  what: string,
+): Config | null {
   let environment: Environment;
   try {
     const envFile = options.envFile === undefined ? ".env" : options.envFile;
@@ -58,25 +215,28 @@ export async function run(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     io.stderr(`configuration error: .env: cannot read the file (${code})\n`);
-    return 1;
+    return null;
   }
   const result = loadConfig(environment, { readSecretFile });
   if (!result.ok) {
     for (const message of result.errors) io.stderr(`configuration error: ${message}\n`);
-    io.stderr(`${result.errors.length} configuration error(s); the exporter did not start.\n`);
-    return 1;
+    io.stderr(`${result.errors.length} configuration error(s); ${what}.\n`);
+    return null;
   }
-  if (flags.has("--check-config")) {
-    io.stdout("configuration is valid\n");
-    return 0;
-  }
+  return result.config;
+}
 
+async function serve(
+  config: Config,
+  io: CliIo,
+  signals: Pick<NodeJS.Process, "on" | "off">,
+): Promise<number> {
   let daemon;
   try {
-    daemon = await startDaemon({ config: result.config });
+    daemon = await startDaemon({ config });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const { host, port } = result.config.listen;
+    const { host, port } = config.listen;
     io.stderr(
       code && /^E[A-Z]+$/.test(code)
         ? `start-up failed: cannot listen on ${host}:${port} (${code})\n`

@@ -1,21 +1,26 @@
 // The HTTP face of the daemon on node:http: /metrics (cached poll results plus live counters),
-// /healthz (alive), /readyz (a first poll has completed), and a landing page at /. It never
-// triggers a poll and never answers 500 because an upstream is down. Timeouts keep slow
-// clients from pinning sockets; close() drains politely, then forcibly.
+// /healthz (alive), /readyz (a first poll has completed), and the status page at / (HTML under
+// a hash-only Content-Security-Policy, or JSON with ?format=json). It never triggers a poll and
+// never answers 500 because an upstream is down. Timeouts keep slow clients from pinning
+// sockets; close() drains politely, then forcibly.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Negotiator from "negotiator";
 import type { Logger } from "../log/logger.js";
 import type { MetricsExposition } from "../metrics/exposition.js";
-import { renderLandingPage } from "./landing-page.js";
+import { statusToJson } from "../status/json.js";
+import type { StatusModel } from "../status/model.js";
+import { STATUS_PAGE_CSP } from "./status-assets.js";
+import { renderStatusPage } from "./status-page.js";
 
 export interface HttpServerOptions {
   readonly host: string;
   readonly port: number;
   readonly metrics: MetricsExposition;
   readonly isReady: () => boolean;
-  readonly version: string;
+  /** The status page's data, built from the current snapshot at each request. */
+  readonly status: () => StatusModel;
   readonly logger: Logger;
 }
 
@@ -72,8 +77,8 @@ async function handle(
     send(response, 405, "text/plain; charset=utf-8", "method not allowed\n");
     return;
   }
-  const path = new URL(request.url ?? "/", "http://localhost").pathname;
-  switch (path) {
+  const url = new URL(request.url ?? "/", "http://localhost");
+  switch (url.pathname) {
     case "/metrics": {
       const encoding = new Negotiator(request).encoding(["gzip", "identity"]);
       const body = await options.metrics.render({ gzip: encoding === "gzip" });
@@ -107,19 +112,38 @@ async function handle(
       );
       return;
     }
-    case "/":
-      response.setHeader(
-        "content-security-policy",
-        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-      );
-      send(
-        response,
-        200,
-        "text/html; charset=utf-8",
-        renderLandingPage(options.version),
-        method === "HEAD",
-      );
+    case "/": {
+      const format = url.searchParams.get("format") ?? "html";
+      if (format === "json") {
+        send(
+          response,
+          200,
+          "application/json; charset=utf-8",
+          `${JSON.stringify(statusToJson(options.status()), null, 2)}\n`,
+          method === "HEAD",
+        );
+      } else if (format === "html") {
+        response.setHeader("content-security-policy", STATUS_PAGE_CSP);
+        response.setHeader("referrer-policy", "no-referrer");
+        response.setHeader("x-frame-options", "DENY");
+        send(
+          response,
+          200,
+          "text/html; charset=utf-8",
+          renderStatusPage(options.status()),
+          method === "HEAD",
+        );
+      } else {
+        send(
+          response,
+          400,
+          "text/plain; charset=utf-8",
+          "unknown format: use format=html or format=json\n",
+          method === "HEAD",
+        );
+      }
       return;
+    }
     default:
       send(response, 404, "text/plain; charset=utf-8", "not found\n", method === "HEAD");
   }

@@ -1,0 +1,98 @@
+// `check`: one poll with the daemon's own pollers (no HTTP server, no schedule), a report on
+// stdout and an exit code from verdict.ts. Logs go to stderr as JSON, quiet by default because
+// the report already names every failure. Ctrl-C aborts the poll and exits 130.
+
+import type { RetryPolicy } from "../cloud/http-client.js";
+import type { Config, LogLevel } from "../config/config.js";
+import { Poller } from "../poll/poller.js";
+import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
+import { buildStatusModel } from "../status/model.js";
+import { fixedThresholds } from "../status/thresholds.js";
+import { checkVerdict } from "../status/verdict.js";
+import { VERSION } from "../version.js";
+import { createPolling } from "./polling.js";
+import { startProgress } from "./progress.js";
+import type { CliIo } from "./run.js";
+
+export interface CheckOptions {
+  readonly warnDays: number;
+  readonly criticalDays: number;
+  readonly output: "table" | "json";
+  readonly logLevel: LogLevel;
+  readonly retry?: RetryPolicy;
+}
+
+/** The conventional exit code of a program stopped by SIGINT. */
+const INTERRUPTED = 130;
+
+export async function runCheck(
+  config: Config,
+  options: CheckOptions,
+  io: CliIo,
+  signals: Pick<NodeJS.Process, "on" | "off">,
+): Promise<number> {
+  const polling = createPolling({
+    config,
+    logLevel: options.logLevel,
+    logDestination: { write: (line: string) => io.stderr(line) },
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const progress = startProgress(io.stderr, io.stderrIsTty ?? false, polling.sources.length);
+  const poller = new Poller({
+    sources: polling.sources.map(({ initial, poller: source }) => ({
+      initial,
+      poller: {
+        name: source.name,
+        poll: async (previous, signal) => {
+          try {
+            return await source.poll(previous, signal);
+          } finally {
+            progress.advance(source.name);
+          }
+        },
+      },
+    })),
+    logger: polling.logger,
+    now: polling.now,
+  });
+
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    abort.abort();
+  };
+  signals.on("SIGINT", onSignal);
+  signals.on("SIGTERM", onSignal);
+  let outcome;
+  try {
+    outcome = await poller.poll(abort.signal);
+  } finally {
+    signals.off("SIGINT", onSignal);
+    signals.off("SIGTERM", onSignal);
+    progress.stop();
+  }
+  if (outcome !== "completed") {
+    io.stderr("check interrupted; no report\n");
+    return INTERRUPTED;
+  }
+
+  const model = buildStatusModel({
+    snapshot: poller.snapshot,
+    version: VERSION,
+    now: polling.now(),
+    nextPollSeconds: null,
+    pollInProgress: false,
+    thresholds: () => fixedThresholds(options.warnDays, options.criticalDays),
+    redact: (text) => polling.scrubber.scrub(text),
+  });
+  const verdict = checkVerdict(model);
+  io.stdout(
+    options.output === "json"
+      ? renderCheckJson(model, verdict, options)
+      : renderCheckReport(model, verdict, {
+          warnDays: options.warnDays,
+          criticalDays: options.criticalDays,
+          colour: io.stdoutColour ?? false,
+        }),
+  );
+  return verdict.exitCode;
+}

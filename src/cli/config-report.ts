@@ -1,0 +1,67 @@
+// `config check`: the effective settings of a valid Config as aligned text, secrets masked.
+// Pure: it reads only the Config. Secret values are never revealed here except the last four
+// characters of an access key id, as `aws configure list` shows them, to tell keys apart.
+
+import type { AuthConfig, Config, TargetConfig } from "../config/config.js";
+import type { Secret } from "../config/secret.js";
+
+const MASK = "********";
+
+export function renderConfigReport(config: Config): string {
+  const lines: string[] = ["configuration is valid", ""];
+  const field = (indent: string, name: string, value: string): void => {
+    lines.push(`${indent}${name.padEnd(24 - indent.length)}${value}`);
+  };
+  field("", "poll schedule", `${config.pollSchedule} (UTC; the first poll runs at start-up)`);
+  field("", "listen address", `${config.listen.host}:${config.listen.port}`);
+  field("", "HTTP timeout", `${config.httpTimeoutMs / 1000} s per request`);
+  field("", "concurrency", String(config.concurrency));
+  field("", "API rate limit", `${config.apiRateLimit} requests/s per service and target`);
+  field("", "log level", config.logLevel);
+  field(
+    "",
+    "downloads",
+    `at most ${config.download.maxBytes} bytes from ${config.download.allowedHosts.join(", ")}; plain http ${config.download.allowHttp ? "allowed" : "refused"}`,
+  );
+  lines.push("", `targets (${config.targets.length})`);
+  for (const target of config.targets) {
+    lines.push(`  ${target.label}`);
+    field("    ", "region", target.region);
+    field("    ", "project", target.projectId ?? "(looked up through IAM by the region's name)");
+    field("    ", "sources", target.sources.join(", "));
+    field("    ", "authentication", describeAuth(target.auth));
+    field("    ", "ELB endpoint", target.endpoints.elb);
+    field("    ", "GeminiDB endpoint", target.endpoints.geminidb);
+    field("    ", "IAM endpoint", target.endpoints.iam);
+    if (target.sources.includes("elb")) {
+      field("    ", "ELB certificates", describeIds(target.elb.certificateIds, "certificate"));
+    }
+    if (target.sources.includes("geminidb")) {
+      field("    ", "GeminiDB instances", describeIds(target.geminidb.instanceIds, "instance"));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function describeAuth(auth: AuthConfig): string {
+  switch (auth.kind) {
+    case "token":
+      return `static IAM token ${MASK}`;
+    case "aksk":
+      return `AK/SK signing, access key ${maskAccessKey(auth.accessKey)}, secret key ${MASK}${auth.securityToken ? `, security token ${MASK}` : ""}`;
+    case "password":
+      return `IAM user ${auth.username} of domain ${auth.domain}, password ${MASK}`;
+  }
+}
+
+function maskAccessKey(secret: Secret): string {
+  const value = secret.reveal();
+  return value.length >= 16 ? `${"*".repeat(value.length - 4)}${value.slice(-4)}` : MASK;
+}
+
+function describeIds(
+  ids: TargetConfig["elb"]["certificateIds"],
+  noun: "certificate" | "instance",
+): string {
+  return ids === null ? `every ${noun} of the project` : ids.join(", ");
+}

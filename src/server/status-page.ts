@@ -1,0 +1,216 @@
+// Renders the status page at `/` from a StatusModel: server-side HTML with one inline style sheet
+// and one inline script (status-assets.ts), no external assets. Pure: plain data in, a string
+// out. Every value passes through escapeHtml and untrusted names sit in <bdi>, so a name with
+// markup or bidirectional tricks shows as the text it is.
+
+import { formatDays, formatRelative, formatTimestamp } from "../status/format.js";
+import type { CertificateRow, InstanceRow, SourceRow, StatusModel } from "../status/model.js";
+import { SEVERITIES, type Severity } from "../status/thresholds.js";
+import { escapeHtml } from "./html.js";
+import { STATUS_SCRIPT, STATUS_STYLE } from "./status-assets.js";
+
+const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
+  expired: "Expired",
+  critical: "Critical",
+  warning: "Warning",
+  ok: "OK",
+};
+
+const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB" } as const;
+
+/** Escaped text. */
+const t = (text: string): string => escapeHtml(text);
+/** Escaped untrusted text, isolated from the surrounding text direction. */
+const u = (text: string): string => (text === "" ? "" : `<bdi>${escapeHtml(text)}</bdi>`);
+
+export function renderStatusPage(model: StatusModel): string {
+  const now = model.generatedAtSeconds;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${t(headline(model))} · huaweicloud-cert-exporter</title>
+<style>${STATUS_STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Huawei Cloud certificates</h1>
+<p class="meta">${pollLine(model, now)}</p>
+${summary(model)}
+${model.completedPolls === 0 ? '<p class="notice">The first poll has not completed yet; this page fills in when it has.</p>' : ""}
+</header>
+<main>
+${certificateSection(model)}
+${sourceSection(model.sources, now)}
+${instanceSection(model.instances)}
+</main>
+<footer>
+<p>Colours follow the alert rules: <b>warning</b> when less than min(30&nbsp;% of the certificate's lifetime, 28&nbsp;days) is left, <b>critical</b> below min(10&nbsp;%, 7&nbsp;days) and once expired. Without a known lifetime (an ELB <code>expire_time</code> alone) the limits are 28 and 7&nbsp;days.</p>
+<p>huaweicloud-cert-exporter ${t(model.version)} · page generated ${t(formatTimestamp(now))} · <a href="?format=json">JSON</a> · <a href="/metrics">/metrics</a> · <a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a></p>
+</footer>
+<script>${STATUS_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function headline(model: StatusModel): string {
+  const urgent = model.counts.expired + model.counts.critical;
+  if (urgent > 0) return `${urgent} need attention`;
+  if (model.counts.warning > 0) return `${model.counts.warning} expiring soon`;
+  return "Certificates";
+}
+
+function pollLine(model: StatusModel, now: number): string {
+  const parts: string[] = [];
+  if (model.lastPoll) {
+    const { startedAtSeconds, finishedAtSeconds } = model.lastPoll;
+    const took = Math.max(0, finishedAtSeconds - startedAtSeconds);
+    parts.push(
+      `Last poll <time>${t(formatTimestamp(finishedAtSeconds))}</time> (${t(formatRelative(finishedAtSeconds, now))}, took ${t(took.toFixed(1))}&nbsp;s)`,
+    );
+  } else {
+    parts.push("No poll completed yet");
+  }
+  if (model.pollInProgress) parts.push("polling now");
+  parts.push(
+    model.nextPollSeconds === null
+      ? "no poll scheduled"
+      : `next poll <time>${t(formatTimestamp(model.nextPollSeconds))}</time> (${t(formatRelative(model.nextPollSeconds, now))})`,
+  );
+  return parts.join(" · ");
+}
+
+function summary(model: StatusModel): string {
+  const chips = SEVERITIES.map(
+    (severity) =>
+      `<li class="chip sev-${severity}">${model.counts[severity]} ${SEVERITY_LABELS[severity].toLowerCase()}</li>`,
+  );
+  const polled = model.sources.filter((source) => source.lastAttemptSeconds !== null);
+  const down = polled.filter((source) => !source.up).length;
+  chips.push(
+    `<li class="chip${down > 0 ? " down" : ""}">sources ${polled.length - down}/${model.sources.length} up</li>`,
+  );
+  const linksDown = model.problems.filter((problem) => problem.resource !== null).length;
+  if (linksDown > 0) chips.push(`<li class="chip down">${linksDown} CA link(s) down</li>`);
+  return `<ul class="summary" aria-label="Summary">${chips.join("")}</ul>`;
+}
+
+function certificateSection(model: StatusModel): string {
+  const rows = model.certificates;
+  const columns: [label: string, type: "number" | "text"][] = [
+    ["Status", "number"],
+    ["Days left", "number"],
+    ["Not after (UTC)", "number"],
+    ["Certificate", "text"],
+    ["Source", "text"],
+    ["Region / project", "text"],
+    ["Subject CN", "text"],
+    ["Chain", "text"],
+  ];
+  const head = columns
+    .map(
+      ([label, type], index) =>
+        `<th scope="col" data-type="${type}"${index === 1 ? ' aria-sort="ascending"' : ""}><button type="button">${t(label)}</button></th>`,
+    )
+    .join("");
+  return `<section aria-labelledby="certificates-title">
+<div class="bar"><h2 id="certificates-title">Certificates</h2>
+<label>Filter <input id="filter" type="search" placeholder="name, CN, region, status…" autocomplete="off" spellcheck="false"></label>
+<span id="shown" class="count" aria-live="polite">${rows.length} of ${rows.length} shown</span></div>
+<table id="certificates">
+<thead><tr>${head}</tr></thead>
+<tbody>
+${rows.map((row, index) => certificateRow(row, index)).join("\n")}
+</tbody>
+</table>
+<p id="no-match" class="empty" hidden>No certificate matches the filter.</p>
+${rows.length === 0 ? '<p class="empty">No certificates found.</p>' : ""}
+</section>`;
+}
+
+function certificateRow(row: CertificateRow, index: number): string {
+  const days = formatDays(row.secondsLeft);
+  const chain =
+    row.kind === "expire_time"
+      ? '<span title="No readable certificate matches it: the ELB API\'s expire_time">expire_time<span class="sub">(API)</span></span>'
+      : t(row.chainPosition ?? "");
+  const issuer = row.issuerCn ? `<span class="sub">issuer ${u(row.issuerCn)}</span>` : "";
+  return `<tr class="sev-${row.severity}" data-severity="${row.severity}" data-order="${index}">\
+<td data-sort="${SEVERITIES.indexOf(row.severity)}"><span class="badge">${SEVERITY_LABELS[row.severity]}</span></td>\
+<td class="num" data-sort="${row.secondsLeft}">${t(days)}</td>\
+<td class="nowrap" data-sort="${row.notAfter}"><time>${t(formatTimestamp(row.notAfter).replace(/ UTC$/, ""))}</time></td>\
+<td data-sort="${t(row.resourceName)}">${u(row.resourceName)}<span class="sub id" title="${t(row.resourceId)}">${u(row.resourceId)}</span></td>\
+<td class="nowrap" data-sort="${t(row.source)}">${SOURCE_LABELS[row.source]}<span class="sub">${u(row.resourceType)}</span></td>\
+<td data-sort="${t(`${row.region} ${row.projectId}`)}">${u(row.region)}<span class="sub id" title="${t(row.projectId)}">${u(row.projectId || "(unknown project)")}</span></td>\
+<td data-sort="${t(row.subjectCn)}">${u(row.subjectCn)}${issuer}</td>\
+<td class="nowrap" data-sort="${t(row.chainPosition ?? "~")}">${chain}</td></tr>`;
+}
+
+function sourceSection(sources: readonly SourceRow[], now: number): string {
+  const rows = sources.map((source) => {
+    const state = source.lastAttemptSeconds === null ? "idle" : source.up ? "up" : "down";
+    const label = state === "idle" ? "not polled" : state;
+    const error = source.lastError
+      ? `<code>${t(source.lastError.reason)}</code> ${u(source.lastError.message)}`
+      : "—";
+    return `<tr class="${state}"><td>${SOURCE_LABELS[source.source]}</td>\
+<td>${u(source.region)}<span class="sub id" title="${t(source.projectId)}">${u(source.projectId || "(unknown project)")}</span></td>\
+<td><span class="badge">${label}</span></td>\
+<td class="nowrap">${t(formatTimestamp(source.lastSuccessSeconds))}<span class="sub">${t(formatRelative(source.lastSuccessSeconds, now))}</span></td>\
+<td class="nowrap">${t(formatTimestamp(source.lastAttemptSeconds))}<span class="sub">${t(formatRelative(source.lastAttemptSeconds, now))}</span></td>\
+<td class="num">${source.resources}</td><td>${error}</td></tr>`;
+  });
+  return `<section aria-labelledby="sources-title">
+<div class="bar"><h2 id="sources-title">Sources</h2></div>
+<table id="sources">
+<thead><tr><th scope="col">Source</th><th scope="col">Region / project</th><th scope="col">State</th><th scope="col">Last success</th><th scope="col">Last attempt</th><th scope="col">Resources</th><th scope="col">Last error</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</section>`;
+}
+
+function instanceSection(instances: readonly InstanceRow[]): string {
+  if (instances.length === 0) return "";
+  const rows = instances.map((instance) => {
+    const down = instance.links.some((link) => !link.up);
+    const state = instance.links.length === 0 ? "idle" : down ? "down" : "up";
+    const label = instance.links.length === 0 ? "not probed" : down ? "link down" : "links up";
+    const links =
+      instance.links.length === 0
+        ? instance.certOrigin === "ccm"
+          ? "Certificate kept in Cloud Certificate Manager; no download link to probe."
+          : instance.ssl === "1"
+            ? "No download link known."
+            : "SSL is off; nothing to probe."
+        : `<ul class="links">${instance.links
+            .map((link) => {
+              const name = link.category ? u(link.category) : "(no category)";
+              const status = link.statusCode > 0 ? `HTTP ${link.statusCode}` : "no answer";
+              const time =
+                link.durationSeconds === null ? "" : `, ${link.durationSeconds.toFixed(2)}&nbsp;s`;
+              const detail = link.up
+                ? `up (${status}${time}, ${link.certificates} certificate${link.certificates === 1 ? "" : "s"})`
+                : `<b>down</b>: <code>${t(link.reason ?? "unknown")}</code> (${status}${time})`;
+              return `<li>${name}: ${detail}</li>`;
+            })
+            .join("")}</ul>`;
+    return `<tr class="${state}"><td>${u(instance.name)}<span class="sub id" title="${t(instance.id)}">${u(instance.id)}</span></td>\
+<td>${u(instance.datastoreType)}</td><td>${u(instance.region)}<span class="sub id" title="${t(instance.projectId)}">${u(instance.projectId)}</span></td>\
+<td>${instance.ssl === "1" ? "on" : instance.ssl === "0" ? "off" : "unknown"}</td>\
+<td><span class="badge">${label}</span></td><td>${links}</td></tr>`;
+  });
+  return `<section aria-labelledby="instances-title">
+<div class="bar"><h2 id="instances-title">GeminiDB CA download links</h2></div>
+<table id="instances">
+<thead><tr><th scope="col">Instance</th><th scope="col">Datastore</th><th scope="col">Region / project</th><th scope="col">SSL</th><th scope="col">Link health</th><th scope="col">Links</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</section>`;
+}

@@ -1,0 +1,130 @@
+// The `check` command's text report: a table of every certificate (least time left first), the
+// sources and CA links that could not be read, and the verdict. Pure: model and verdict in,
+// text out. Cloud names are made terminal-safe; colour only when the caller says stdout can
+// show it. The JSON form is statusToJson plus the verdict.
+
+import { formatDays, formatTimestamp } from "./format.js";
+import type { StatusModel } from "./model.js";
+import { statusToJson } from "./json.js";
+import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from "./terminal-text.js";
+import type { Severity } from "./thresholds.js";
+import type { CheckVerdict } from "./verdict.js";
+
+export interface CheckReportOptions {
+  readonly warnDays: number;
+  readonly criticalDays: number;
+  /** ANSI colours for the status column and the verdict. */
+  readonly colour: boolean;
+}
+
+/** Widest a name-like column may be; the JSON output has every value in full. */
+const MAX_COLUMN_WIDTH = 40;
+
+const LABELS: Readonly<Record<Severity, string>> = {
+  expired: "EXPIRED",
+  critical: "CRITICAL",
+  warning: "WARNING",
+  ok: "OK",
+};
+
+const ANSI: Readonly<Record<Severity | CheckVerdict["status"], string>> = {
+  expired: "\u001b[1;31m",
+  critical: "\u001b[31m",
+  warning: "\u001b[33m",
+  ok: "\u001b[32m",
+  unreadable: "\u001b[1;35m",
+};
+const RESET = "\u001b[0m";
+
+const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB" } as const;
+
+export function renderCheckReport(
+  model: StatusModel,
+  verdict: CheckVerdict,
+  options: CheckReportOptions,
+): string {
+  const paint = (text: string, tone: Severity | CheckVerdict["status"]): string =>
+    options.colour ? `${ANSI[tone]}${text}${RESET}` : text;
+  const cell = (text: string): string => truncateToWidth(terminalSafe(text), MAX_COLUMN_WIDTH);
+
+  const header = [
+    "STATUS",
+    "DAYS",
+    "NOT AFTER",
+    "SOURCE",
+    "CERTIFICATE",
+    "SUBJECT CN",
+    "CHAIN",
+    "REGION",
+    "PROJECT",
+  ];
+  const rows = model.certificates.map((row) => ({
+    severity: row.severity,
+    cells: [
+      LABELS[row.severity],
+      formatDays(row.secondsLeft),
+      formatTimestamp(row.notAfter),
+      SOURCE_LABELS[row.source],
+      cell(row.resourceName || row.resourceId),
+      cell(row.subjectCn || "-"),
+      row.kind === "expire_time" ? "expire_time (API)" : (row.chainPosition ?? "-"),
+      cell(row.region),
+      cell(row.projectId || "?"),
+    ],
+  }));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => displayWidth(row.cells[column] ?? ""))),
+  );
+  const line = (cells: readonly string[], severity?: Severity): string =>
+    cells
+      .map((text, column) => {
+        const padded = padToWidth(text, widths[column] ?? 0, column === 1 ? "right" : "left");
+        return column === 0 && severity ? paint(padded, severity) : padded;
+      })
+      .join("  ")
+      .trimEnd();
+
+  const out: string[] = [];
+  if (rows.length === 0) {
+    out.push("No certificates found.");
+  } else {
+    out.push(line(header), ...rows.map((row) => line(row.cells, row.severity)));
+  }
+  if (model.problems.length > 0) {
+    out.push("", "Could not read:");
+    for (const problem of model.problems) {
+      const where = `${SOURCE_LABELS[problem.source]} ${problem.projectId || "?"}/${problem.region}`;
+      const what = problem.resource
+        ? ` instance ${problem.resource.name || problem.resource.id}${problem.resource.category ? ` (${problem.resource.category})` : ""}`
+        : "";
+      out.push(
+        `  ${terminalSafe(`${where}${what}: ${problem.reason ?? "unknown"}: ${problem.message}`)}`,
+      );
+    }
+  }
+  const counts = model.counts;
+  out.push(
+    "",
+    `${counts.expired} expired, ${counts.critical} critical (< ${options.criticalDays} d), ${counts.warning} warning (< ${options.warnDays} d), ${counts.ok} ok; ${model.problems.length} unreadable.`,
+    paint(`Exit ${verdict.exitCode} (${verdict.status}): ${verdict.summary}.`, verdict.status),
+  );
+  return `${out.join("\n")}\n`;
+}
+
+export function renderCheckJson(
+  model: StatusModel,
+  verdict: CheckVerdict,
+  options: Pick<CheckReportOptions, "warnDays" | "criticalDays">,
+): string {
+  const document = {
+    check: {
+      exitCode: verdict.exitCode,
+      status: verdict.status,
+      summary: verdict.summary,
+      warnDays: options.warnDays,
+      criticalDays: options.criticalDays,
+    },
+    ...statusToJson(model),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

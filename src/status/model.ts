@@ -1,0 +1,336 @@
+// Builds the status model, the one view of a poll's results that the status page, its JSON and
+// the `check` command all render: every certificate with its time left and severity, each
+// source's health, each GeminiDB instance's CA links, and what could not be read. Pure: the
+// snapshot, the time and the threshold rule come in; no I/O, no clock, no formatting.
+
+import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
+import type {
+  CertificateOrigin,
+  ElbSourceSnapshot,
+  GeminiDbSourceSnapshot,
+  Snapshot,
+  SourceSnapshot,
+} from "../poll/snapshot.js";
+import type { ErrorReason } from "../reasons.js";
+import type { SourceName } from "../sources.js";
+import {
+  classifyExpiry,
+  SEVERITIES,
+  type ExpiryThresholds,
+  type Severity,
+  type Validity,
+} from "./thresholds.js";
+
+/** One row of the certificate table: an X.509 certificate, or an ELB expire_time alone. */
+export interface CertificateRow {
+  readonly source: SourceName;
+  readonly region: string;
+  readonly projectId: string;
+  /** ELB certificate id / GeminiDB instance id, and its name. */
+  readonly resourceId: string;
+  readonly resourceName: string;
+  /** ELB certificate type (`server`, `client`) or GeminiDB datastore type (`cassandra`, …). */
+  readonly resourceType: string;
+  /** `x509`: from the certificate itself; `expire_time`: the ELB API's word only. */
+  readonly kind: "x509" | "expire_time";
+  /** null for expire_time rows. */
+  readonly chainPosition: ChainPosition | null;
+  readonly subjectCn: string;
+  readonly issuerCn: string;
+  readonly serialNumber: string;
+  readonly fingerprintSha256: string;
+  /** Unix seconds; notBefore null when unknown. */
+  readonly notBefore: number | null;
+  readonly notAfter: number;
+  readonly secondsLeft: number;
+  readonly thresholds: ExpiryThresholds;
+  readonly severity: Severity;
+}
+
+export interface SourceRow {
+  readonly source: SourceName;
+  readonly region: string;
+  readonly projectId: string;
+  /** false also before the first attempt; see lastAttemptSeconds. */
+  readonly up: boolean;
+  readonly lastSuccessSeconds: number | null;
+  readonly lastAttemptSeconds: number | null;
+  readonly lastError: { readonly reason: ErrorReason; readonly message: string } | null;
+  /** Certificates (ELB) or instances (GeminiDB) currently held. */
+  readonly resources: number;
+}
+
+export interface CaLinkRow {
+  readonly category: string;
+  readonly up: boolean;
+  readonly statusCode: number;
+  readonly durationSeconds: number | null;
+  readonly reason: ErrorReason | null;
+  readonly certificates: number;
+}
+
+export interface InstanceRow {
+  readonly region: string;
+  readonly projectId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly datastoreType: string;
+  readonly ssl: "0" | "1" | "";
+  readonly certOrigin: CertificateOrigin;
+  /** Empty when not probed (SSL off, or the certificate lives in CCM). */
+  readonly links: readonly CaLinkRow[];
+}
+
+/** Something that could not be read in the last poll: a whole source, or one CA link. */
+export interface Problem {
+  readonly source: SourceName;
+  readonly region: string;
+  readonly projectId: string;
+  /** null for a whole source. */
+  readonly resource: {
+    readonly id: string;
+    readonly name: string;
+    readonly category: string;
+  } | null;
+  readonly reason: ErrorReason | null;
+  /** Secret-free text (cloud errors are built without URLs or headers, then scrubbed). */
+  readonly message: string;
+}
+
+export interface StatusModel {
+  readonly version: string;
+  readonly generatedAtSeconds: number;
+  readonly completedPolls: number;
+  readonly lastPoll: {
+    readonly startedAtSeconds: number;
+    readonly finishedAtSeconds: number;
+  } | null;
+  readonly nextPollSeconds: number | null;
+  readonly pollInProgress: boolean;
+  /** Sorted by time left, expired first. */
+  readonly certificates: readonly CertificateRow[];
+  readonly counts: Readonly<Record<Severity, number>>;
+  readonly sources: readonly SourceRow[];
+  readonly instances: readonly InstanceRow[];
+  readonly problems: readonly Problem[];
+}
+
+export interface StatusInput {
+  readonly snapshot: Snapshot;
+  readonly version: string;
+  /** Unix seconds. */
+  readonly now: number;
+  readonly nextPollSeconds: number | null;
+  readonly pollInProgress: boolean;
+  /** The threshold rule: lifetime-relative (page) or fixed days (check). */
+  readonly thresholds: (validity: Validity) => ExpiryThresholds;
+  /** Applied to every error message shown (the daemon's secret scrubber). */
+  readonly redact?: (text: string) => string;
+}
+
+/** An expire_time within this of a parsed notAfter is that certificate's (no extra row). */
+const SAME_TIME_TOLERANCE_SECONDS = 1;
+
+const CHAIN_ORDER: Readonly<Record<ChainPosition, number>> = { leaf: 0, intermediate: 1, root: 2 };
+
+export function buildStatusModel(input: StatusInput): StatusModel {
+  const redact = input.redact ?? ((text: string) => text);
+  const certificates: CertificateRow[] = [];
+  const instances: InstanceRow[] = [];
+  const sourceProblems: Problem[] = [];
+  const linkProblems: Problem[] = [];
+
+  const row = (
+    source: SourceSnapshot,
+    resource: { id: string; name: string; type: string },
+    fields: Pick<
+      CertificateRow,
+      | "kind"
+      | "chainPosition"
+      | "subjectCn"
+      | "issuerCn"
+      | "serialNumber"
+      | "fingerprintSha256"
+      | "notBefore"
+      | "notAfter"
+    >,
+  ): CertificateRow => {
+    const thresholds = input.thresholds({ notBefore: fields.notBefore, notAfter: fields.notAfter });
+    const secondsLeft = fields.notAfter - input.now;
+    return {
+      source: source.source,
+      region: source.region,
+      projectId: source.projectId,
+      resourceId: resource.id,
+      resourceName: resource.name,
+      resourceType: resource.type,
+      ...fields,
+      secondsLeft,
+      thresholds,
+      severity: classifyExpiry(secondsLeft, thresholds),
+    };
+  };
+  const x509Row = (
+    source: SourceSnapshot,
+    resource: { id: string; name: string; type: string },
+    x509: ParsedCertificate,
+  ): CertificateRow =>
+    row(source, resource, {
+      kind: "x509",
+      chainPosition: x509.chainPosition,
+      subjectCn: x509.subjectCn,
+      issuerCn: x509.issuerCn,
+      serialNumber: x509.serialNumber,
+      fingerprintSha256: x509.fingerprintSha256,
+      notBefore: x509.notBefore,
+      notAfter: x509.notAfter,
+    });
+
+  const addElb = (source: ElbSourceSnapshot): void => {
+    for (const certificate of source.certificates.values()) {
+      const resource = { id: certificate.id, name: certificate.name, type: certificate.type };
+      for (const x509 of certificate.certificates) {
+        certificates.push(x509Row(source, resource, x509));
+      }
+      // The API's expire_time gets a row of its own when no readable certificate accounts for
+      // it: a broken PEM, or one whose leaf is the unreadable part.
+      const expire = certificate.expireTimeSeconds;
+      if (
+        expire !== null &&
+        !certificate.certificates.some(
+          (x509) => Math.abs(x509.notAfter - expire) <= SAME_TIME_TOLERANCE_SECONDS,
+        )
+      ) {
+        const leaf = certificate.certificates.find((x509) => x509.chainPosition === "leaf");
+        certificates.push(
+          row(source, resource, {
+            kind: "expire_time",
+            chainPosition: null,
+            subjectCn: "",
+            issuerCn: "",
+            serialNumber: "",
+            fingerprintSha256: "",
+            // As the rules: the leaf's lifetime when there is one, else the absolute limits.
+            notBefore: leaf?.notBefore ?? null,
+            notAfter: expire,
+          }),
+        );
+      }
+    }
+  };
+
+  const addGeminiDb = (source: GeminiDbSourceSnapshot): void => {
+    for (const instance of source.instances.values()) {
+      const resource = { id: instance.id, name: instance.name, type: instance.datastoreType };
+      const seen = new Set<string>();
+      for (const link of instance.links) {
+        for (const x509 of link.certificates) {
+          if (seen.has(x509.fingerprintSha256)) continue;
+          seen.add(x509.fingerprintSha256);
+          certificates.push(x509Row(source, resource, x509));
+        }
+        if (!link.up) {
+          linkProblems.push({
+            source: source.source,
+            region: source.region,
+            projectId: source.projectId,
+            resource: { id: instance.id, name: instance.name, category: link.category },
+            reason: link.reason,
+            message: `CA download link${link.category ? ` (${link.category})` : ""} is down${
+              link.statusCode > 0 ? `: HTTP ${link.statusCode}` : ""
+            }`,
+          });
+        }
+      }
+      instances.push({
+        region: source.region,
+        projectId: source.projectId,
+        id: instance.id,
+        name: instance.name,
+        datastoreType: instance.datastoreType,
+        ssl: instance.ssl,
+        certOrigin: instance.certOrigin,
+        links: instance.links.map((link) => ({
+          category: link.category,
+          up: link.up,
+          statusCode: link.statusCode,
+          durationSeconds: link.durationSeconds,
+          reason: link.reason,
+          certificates: link.certificates.length,
+        })),
+      });
+    }
+  };
+
+  const sources = input.snapshot.sources.map((source): SourceRow => {
+    if (source.source === "elb") addElb(source);
+    else addGeminiDb(source);
+    const lastError = source.lastError
+      ? { reason: source.lastError.reason, message: redact(source.lastError.message) }
+      : null;
+    if (!source.up && source.lastAttemptSeconds !== null) {
+      sourceProblems.push({
+        source: source.source,
+        region: source.region,
+        projectId: source.projectId,
+        resource: null,
+        reason: lastError?.reason ?? null,
+        message: lastError?.message ?? "the source could not be read",
+      });
+    }
+    return {
+      source: source.source,
+      region: source.region,
+      projectId: source.projectId,
+      up: source.up,
+      lastSuccessSeconds: source.lastSuccessSeconds,
+      lastAttemptSeconds: source.lastAttemptSeconds,
+      lastError,
+      resources: source.source === "elb" ? source.certificates.size : source.instances.size,
+    };
+  });
+
+  certificates.sort(compareRows);
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  for (const certificate of certificates) counts[certificate.severity] += 1;
+
+  const lastPoll = input.snapshot.lastPoll;
+  return {
+    version: input.version,
+    generatedAtSeconds: input.now,
+    completedPolls: input.snapshot.completedPolls,
+    lastPoll: lastPoll
+      ? {
+          startedAtSeconds: lastPoll.startedAtSeconds,
+          finishedAtSeconds: lastPoll.finishedAtSeconds,
+        }
+      : null,
+    nextPollSeconds: input.nextPollSeconds,
+    pollInProgress: input.pollInProgress,
+    certificates,
+    counts,
+    sources,
+    instances,
+    problems: [...sourceProblems, ...linkProblems],
+  };
+}
+
+/** Least time left first; ties by name, then chain position, so the order is stable. */
+function compareRows(a: CertificateRow, b: CertificateRow): number {
+  return (
+    a.secondsLeft - b.secondsLeft ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    compareText(a.resourceName, b.resourceName) ||
+    compareText(a.resourceId, b.resourceId) ||
+    (a.chainPosition ? CHAIN_ORDER[a.chainPosition] : 3) -
+      (b.chainPosition ? CHAIN_ORDER[b.chainPosition] : 3) ||
+    compareText(a.serialNumber, b.serialNumber)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+// The `check` command's verdict: one exit code for a whole poll, for cron jobs and pipelines.
+// Pure: the model (built with the command's fixed day limits) in, the code and its cause out.
+// Precedence, most important first: a certificate expired or critical (2) is never hidden by an
+// outage elsewhere; an unreadable source or CA link (3) is never hidden by a mere warning (1).
+
+import type { StatusModel } from "./model.js";
+
+export const CHECK_EXIT_CODES = {
+  ok: 0,
+  warning: 1,
+  critical: 2,
+  unreadable: 3,
+} as const;
+
+export type CheckStatus = keyof typeof CHECK_EXIT_CODES;
+export type CheckExitCode = (typeof CHECK_EXIT_CODES)[CheckStatus];
+
+export interface CheckVerdict {
+  readonly status: CheckStatus;
+  readonly exitCode: CheckExitCode;
+  /** One line saying why, e.g. `2 certificates expired or within the critical limit`. */
+  readonly summary: string;
+}
+
+export function checkVerdict(model: StatusModel): CheckVerdict {
+  const urgent = model.counts.expired + model.counts.critical;
+  const unreadable = model.problems.length;
+  const warning = model.counts.warning;
+  const plural = (count: number, word: string): string =>
+    `${count} ${word}${count === 1 ? "" : "s"}`;
+  const verdict = (status: CheckStatus, summary: string): CheckVerdict => ({
+    status,
+    exitCode: CHECK_EXIT_CODES[status],
+    summary,
+  });
+  if (urgent > 0) {
+    return verdict(
+      "critical",
+      `${plural(urgent, "certificate")} expired or within the critical limit`,
+    );
+  }
+  if (unreadable > 0) {
+    return verdict("unreadable", `${plural(unreadable, "source or CA link")} could not be read`);
+  }
+  if (warning > 0) {
+    return verdict("warning", `${plural(warning, "certificate")} within the warning limit`);
+  }
+  return verdict("ok", `${plural(model.certificates.length, "certificate")}, all fine`);
+}

@@ -1,0 +1,364 @@
+// The command line as cron jobs, pipelines and operators use it: `node dist/main.js check`
+// against the simulator, its exit code compared with the certificates' real expiry, its table
+// and JSON, the progress line on a terminal, `config check`, `--version` and every --help.
+
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  generateChain,
+  startSimulator,
+  toOneLinePem,
+  type Simulator,
+} from "../../src/simulator/index.js";
+import { simulatorEnvironment } from "../helpers/daemon-harness.js";
+import { PROJECT_ROOT, spawnExporter } from "../helpers/exporter-process.js";
+
+const DAY_MS = 86_400_000;
+
+interface Row {
+  readonly severity: string;
+  readonly daysLeft: number;
+  readonly resourceName: string;
+  readonly kind: string;
+  readonly chainPosition: string | null;
+}
+
+interface CheckJson {
+  readonly check: { exitCode: number; status: string; warnDays: number; criticalDays: number };
+  readonly certificates: readonly Row[];
+  readonly problems: readonly { source: string; reason: string | null }[];
+}
+
+let sim: Simulator;
+let environment: Record<string, string>;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  const settings: Record<string, string | undefined> = {
+    ...simulatorEnvironment(sim),
+    HWCERT_LOG_LEVEL: "info",
+    HWCERT_HTTP_TIMEOUT_SECONDS: "2",
+  };
+  environment = {};
+  for (const [name, value] of Object.entries(settings)) {
+    if (value !== undefined) environment[name] = value;
+  }
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+afterEach(() => {
+  sim.elb.clear();
+  sim.geminidb.clear();
+  sim.faults.clear();
+});
+
+/** Adds a self-signed ELB certificate valid from `fromDays` to `toDays` around now. */
+async function addCertificate(name: string, fromDays: number, toDays: number): Promise<void> {
+  const now = Date.now();
+  const chain = await generateChain({
+    commonName: `${name}.example.com`,
+    notBefore: new Date(now + fromDays * DAY_MS),
+    notAfter: new Date(now + toDays * DAY_MS),
+    depth: 1,
+  });
+  sim.elb.add({ name, certificate: chain.certificatePem });
+}
+
+async function check(
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const child = spawnExporter({ ...environment, ...env }, { args: ["check", ...args] });
+  const code = await child.exited;
+  return { code, stdout: child.stdout(), stderr: child.stderr() };
+}
+
+describe("check: exit codes follow the certificates' real expiry", () => {
+  it.each<[string, readonly [string, number, number][], readonly string[], number]>([
+    ["nothing to report", [], [], 0],
+    [
+      "every certificate far from expiry",
+      [
+        ["a", -10, 80],
+        ["b", -300, 400],
+      ],
+      [],
+      0,
+    ],
+    [
+      "one within --warn-days (default 30)",
+      [
+        ["a", -10, 80],
+        ["b", -60, 29],
+      ],
+      [],
+      1,
+    ],
+    [
+      "one within --critical-days (default 7)",
+      [
+        ["a", -10, 20],
+        ["b", -80, 6],
+      ],
+      [],
+      2,
+    ],
+    [
+      "one expired",
+      [
+        ["a", -10, 80],
+        ["b", -400, -1],
+      ],
+      [],
+      2,
+    ],
+    ["a 31-day certificate with 29 days left", [["a", -2, 29]], [], 1],
+    ["limits moved down: 20 days left is fine", [["a", -60, 20]], ["--warn-days", "14"], 0],
+    [
+      "limits moved up: 20 days left is critical",
+      [["a", -60, 20]],
+      ["--warn-days", "60", "--critical-days", "21"],
+      2,
+    ],
+    ["--critical-days 0: only expired is critical", [["a", -60, 1]], ["--critical-days", "0"], 1],
+  ])("%s", async (_name, certificates, args, expected) => {
+    for (const [name, from, to] of certificates) await addCertificate(name, from, to);
+    const result = await check(args);
+    expect(result.stderr).toBe("");
+    expect(result.code, result.stdout).toBe(expected);
+    expect(result.stdout).toMatch(new RegExp(`Exit ${expected} \\(`));
+  });
+
+  it("exits 2 on an ELB certificate known only by expire_time (broken PEM) in 3 days", async () => {
+    const now = Date.now();
+    const chain = await generateChain({
+      commonName: "broken.example.com",
+      notBefore: new Date(now - 80 * DAY_MS),
+      notAfter: new Date(now + 3 * DAY_MS),
+      depth: 1,
+    });
+    const broken = toOneLinePem(chain.certificatePem).replace(/MII[A-Za-z0-9+/]{20}/, "!!!");
+    sim.elb.add({
+      name: "broken",
+      certificate: broken,
+      expireTime: new Date(now + 3 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    });
+    const result = await check(["--output", "json"]);
+    expect(result.code).toBe(2);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.certificates.map((row) => [row.resourceName, row.kind])).toEqual([
+      ["broken", "expire_time"],
+    ]);
+  });
+
+  it("exits 3 when a source cannot be read, and names it", async () => {
+    await addCertificate("fine", -10, 80);
+    sim.faults.add({ service: "geminidb", action: { kind: "status", status: 403 } });
+    const result = await check();
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(
+      /Could not read:\n {2}GeminiDB [0-9a-f]+\/ap-southeast-1: forbidden: /,
+    );
+    expect(result.stdout).toContain("Exit 3 (unreadable): 1 source or CA link could not be read.");
+  });
+
+  it("still exits 2 for an expired certificate while another source is down", async () => {
+    await addCertificate("gone", -400, -2);
+    sim.faults.add({ service: "geminidb", action: { kind: "status", status: 403 } });
+    expect((await check()).code).toBe(2);
+  });
+
+  it("exits 3 when a GeminiDB CA download link is broken", async () => {
+    const id = sim.geminidb.addInstance({ name: "db", ssl: "1" });
+    sim.geminidb.setCaFile(
+      id,
+      "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n",
+    );
+    const result = await check(["-o", "json"]);
+    expect(result.code).toBe(3);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.problems).toEqual([
+      expect.objectContaining({ source: "geminidb", reason: "bad_content" }),
+    ]);
+  });
+
+  it("exits 3 on bad options or configuration, which a script must not read as a warning", async () => {
+    const badOption = await check(["--warn-days", "soon"]);
+    expect(badOption.code).toBe(3);
+    expect(badOption.stderr).toContain(
+      "error: option '--warn-days <days>' argument 'soon' is invalid",
+    );
+    const inverted = await check(["--warn-days", "3", "--critical-days", "7"]);
+    expect(inverted.code).toBe(3);
+    expect(inverted.stderr).toBe(
+      "huaweicloud-cert-exporter check: --critical-days (7) must not exceed --warn-days (3)\n",
+    );
+    const badConfig = await check([], { HWCERT_REGION: "Mars" });
+    expect(badConfig.code).toBe(3);
+    expect(badConfig.stderr).toMatch(
+      /HWCERT_REGION: .*\n1 configuration error\(s\); the check did not run\.\n$/,
+    );
+  });
+});
+
+describe("check: output", () => {
+  it("prints a table, least time left first, and JSON with the same rows", async () => {
+    await addCertificate("later", -10, 200);
+    await addCertificate("soon", -80, 10);
+    await addCertificate("past", -400, -5);
+    const table = await check();
+    const lines = table.stdout.split("\n");
+    expect(lines[0]).toMatch(
+      /^STATUS +DAYS +NOT AFTER +SOURCE +CERTIFICATE +SUBJECT CN +CHAIN +REGION +PROJECT$/,
+    );
+    expect(lines.slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual([
+      "EXPIRED",
+      "WARNING",
+      "OK",
+    ]);
+    expect(lines[1]).toMatch(
+      /^EXPIRED +-5\.0 .* ELB +past +past\.example\.com +root +ap-southeast-1 /,
+    );
+    expect(table.stdout).toContain(
+      "1 expired, 0 critical (< 7 d), 1 warning (< 30 d), 1 ok; 0 unreadable.",
+    );
+    // No colour and no progress line when nothing is a terminal.
+    expect(table.stdout).not.toContain("\u001b");
+
+    const json = await check(["--output", "json"]);
+    const document = JSON.parse(json.stdout) as CheckJson;
+    expect(document.check).toMatchObject({
+      exitCode: 2,
+      status: "critical",
+      warnDays: 30,
+      criticalDays: 7,
+    });
+    expect(
+      document.certificates.map((row) => [
+        row.resourceName,
+        row.severity,
+        Math.round(row.daysLeft),
+      ]),
+    ).toEqual([
+      ["past", "expired", -5],
+      ["soon", "warning", 10],
+      ["later", "ok", 200],
+    ]);
+  });
+
+  it("keeps stderr to error logs by default, and logs JSON there when asked", async () => {
+    await addCertificate("a", -10, 80);
+    expect((await check()).stderr).toBe("");
+    const verbose = await check(["--log-level", "info"]);
+    const lines = verbose.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.map((line) => line.msg)).toContain("poll finished");
+    expect(verbose.stderr).not.toContain(sim.authToken);
+  });
+
+  it("shows a progress line and colours on a terminal", async () => {
+    if (spawnSync("script", ["--version"]).status !== 0) {
+      console.warn("SKIPPED: the terminal test needs script(1) from util-linux");
+      return;
+    }
+    await addCertificate("soon", -80, 5);
+    const onTerminal = await inTerminal(`${process.execPath} dist/main.js check`, environment);
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.output).toContain("\r\u001b[2K");
+    expect(onTerminal.output).toMatch(/polling [0-2]\/2 sources/);
+    expect(onTerminal.output).toContain("\u001b[31mCRITICAL");
+    // NO_COLOR turns colours off; the progress line stays (it is not colour).
+    const plain = await inTerminal(`${process.execPath} dist/main.js check`, {
+      ...environment,
+      NO_COLOR: "1",
+    });
+    expect(plain.code).toBe(2);
+    expect(plain.output).not.toContain("\u001b[31m");
+  });
+});
+
+/** Runs a command line on a pseudo-terminal (script(1)); the simulator must keep answering. */
+function inTerminal(
+  command: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+  });
+  return new Promise((resolve) => {
+    child.once("close", (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+describe("config check, --version, --help", () => {
+  it("prints the effective settings with the token masked, and exits 0", async () => {
+    for (const args of [["config", "check"], ["--check-config"]]) {
+      const child = spawnExporter(environment, { args });
+      expect(await child.exited).toBe(0);
+      expect(child.stdout()).toMatch(/^configuration is valid\n/);
+      expect(child.stdout()).toMatch(/authentication +static IAM token \*{8}\n/);
+      expect(child.stdout()).toMatch(new RegExp(`\n {4}project +${sim.projectId}\n`));
+      expect(child.stdout()).not.toContain(sim.authToken);
+    }
+  });
+
+  it("exits 1 with every problem on an invalid configuration", async () => {
+    const child = spawnExporter(
+      { ...environment, HWCERT_CONCURRENCY: "many", HWCERT_TYPO: "x" },
+      { args: ["config", "check"] },
+    );
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toMatch(/HWCERT_TYPO: unknown setting/);
+    expect(child.stderr()).toMatch(/HWCERT_CONCURRENCY: /);
+    expect(child.stderr()).toMatch(
+      /2 configuration error\(s\); the configuration is not valid\.\n$/,
+    );
+    expect(child.stdout()).toBe("");
+  });
+
+  it.each([
+    [
+      [],
+      /Usage: huaweicloud-cert-exporter \[options\] \[command\][\s\S]*serve[\s\S]*check[\s\S]*config/,
+    ],
+    [["serve"], /Usage: huaweicloud-cert-exporter serve[\s\S]*status page/],
+    [["check"], /Usage: huaweicloud-cert-exporter check[\s\S]*--warn-days[\s\S]*Exit codes/],
+    [["config", "check"], /Usage: huaweicloud-cert-exporter config check[\s\S]*--check-config/],
+  ])("%j --help", (command, pattern) => {
+    const output = execFileSync(process.execPath, ["dist/main.js", ...command, "--help"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    expect(output).toMatch(pattern);
+  });
+
+  it("rejects an unknown command", async () => {
+    const child = spawnExporter({}, { args: ["chekc"] });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toBe(
+      "huaweicloud-cert-exporter: unknown command 'chekc' (run huaweicloud-cert-exporter --help for usage)\n",
+    );
+  });
+
+  it("runs as the package's bin through npx", () => {
+    const output = execFileSync("npx", ["--no-install", "huaweicloud-cert-exporter", "--version"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(output).toMatch(/^huaweicloud-cert-exporter \d+\.\d+\.\d+\n$/);
+  });
+});

@@ -1,0 +1,133 @@
+// The status page's HTML as text: hostile values appear only escaped, the only script and style
+// are the ones whose hashes the Content-Security-Policy names, and the JSON form has the rows.
+
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { STATUS_PAGE_CSP } from "../../../src/server/status-assets.js";
+import { renderStatusPage } from "../../../src/server/status-page.js";
+import { statusToJson } from "../../../src/status/json.js";
+import { buildStatusModel } from "../../../src/status/model.js";
+import { lifetimeThresholds } from "../../../src/status/thresholds.js";
+import {
+  elbCertificate,
+  elbSource,
+  geminiDbSource,
+  instance,
+  link,
+  NOW,
+  snapshot,
+  x509,
+} from "../status/fixtures.js";
+
+const HOSTILE = [
+  "<script>window.pwned=1</script>",
+  '"><img src=x onerror=alert(1)>',
+  "' autofocus onfocus='alert(1)",
+  "</td></tr></tbody></table><h1>injected</h1>",
+];
+
+function page(): string {
+  const model = buildStatusModel({
+    snapshot: snapshot(
+      elbSource(
+        HOSTILE.map((name, index) =>
+          elbCertificate(`id-${index}`, name, [
+            x509(-10, 80 + index, { subjectCn: name, issuerCn: name }),
+          ]),
+        ),
+        { up: false, lastError: { reason: "api_shape", message: HOSTILE[0] ?? "" } },
+      ),
+      geminiDbSource([
+        { ...instance("i1", HOSTILE[1] ?? "", [link([], false)]), datastoreType: HOSTILE[2] ?? "" },
+      ]),
+    ),
+    version: "<b>1</b>",
+    now: NOW,
+    nextPollSeconds: NOW + 60,
+    pollInProgress: true,
+    thresholds: lifetimeThresholds,
+  });
+  return renderStatusPage(model);
+}
+
+describe("renderStatusPage", () => {
+  it("shows hostile values only escaped", () => {
+    const html = page();
+    for (const value of HOSTILE) expect(html).not.toContain(value);
+    expect(html).toContain("&lt;script&gt;window.pwned=1&lt;/script&gt;");
+    expect(html).toContain("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toMatch(/<img|<h1>injected|onerror=alert\(1\)>/);
+    expect(html).toContain("&lt;b&gt;1&lt;/b&gt;");
+    // Exactly one script element: the page's own.
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<style/g)).toHaveLength(1);
+  });
+
+  it("carries only the inline script and style the CSP hashes allow", () => {
+    const html = page();
+    const hash = (text: string): string =>
+      `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "";
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? "";
+    expect(STATUS_PAGE_CSP).toContain(`script-src ${hash(script)}`);
+    expect(STATUS_PAGE_CSP).toContain(`style-src ${hash(style)}`);
+    expect(STATUS_PAGE_CSP).toMatch(/^default-src 'none'; /);
+    expect(STATUS_PAGE_CSP).not.toContain("unsafe");
+    // Escaped text holds no "<", so every match here is a real tag of the page's own.
+    const tags = html.match(/<[a-z][^>]*>/g) ?? [];
+    expect(tags.length).toBeGreaterThan(50);
+    for (const tag of tags) {
+      // Attribute values are escaped, so a raw '"' always closes one: drop the values.
+      expect(tag.replace(/"[^"]*"/g, '""')).not.toMatch(/\s(on[a-z]+|style|src)=/i);
+      expect(tag).not.toMatch(/href="(?!\?format=json"|\/[a-z]*")/);
+    }
+  });
+
+  it("has one row per certificate with its severity class", () => {
+    const html = page();
+    expect(html.match(/<tr class="sev-(ok|warning|critical|expired)"/g)).toHaveLength(4);
+  });
+});
+
+describe("renderStatusPage before the first poll", () => {
+  it("says so instead of showing an empty table as if all were well", () => {
+    const html = renderStatusPage(
+      buildStatusModel({
+        snapshot: { sources: [], completedPolls: 0, lastPoll: null },
+        version: "v",
+        now: NOW,
+        nextPollSeconds: null,
+        pollInProgress: true,
+        thresholds: lifetimeThresholds,
+      }),
+    );
+    expect(html).toContain("The first poll has not completed yet");
+    expect(html).toContain("No poll completed yet · polling now · no poll scheduled");
+    expect(html).toContain("No certificates found.");
+  });
+});
+
+describe("statusToJson", () => {
+  it("keeps hostile values as plain strings with ISO times", () => {
+    const model = buildStatusModel({
+      snapshot: snapshot(elbSource([elbCertificate("c1", HOSTILE[0] ?? "", [x509(-10, 1)])])),
+      version: "v",
+      now: NOW,
+      nextPollSeconds: null,
+      pollInProgress: false,
+      thresholds: lifetimeThresholds,
+    });
+    const json = statusToJson(model) as {
+      certificates: Record<string, unknown>[];
+      generatedAt: string;
+    };
+    expect(json.generatedAt).toBe("2030-03-17T17:46:40Z");
+    expect(json.certificates[0]).toMatchObject({
+      resourceName: HOSTILE[0],
+      severity: "critical",
+      daysLeft: 1,
+      notAfter: "2030-03-18T17:46:40Z",
+      chainPosition: "leaf",
+    });
+  });
+});

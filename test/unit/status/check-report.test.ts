@@ -1,0 +1,126 @@
+// The check command's text report: columns, order, the verdict line, and hostile names kept
+// from steering the terminal.
+
+import { describe, expect, it } from "vitest";
+import { renderCheckJson, renderCheckReport } from "../../../src/status/check-report.js";
+import { buildStatusModel } from "../../../src/status/model.js";
+import { displayWidth, terminalSafe, truncateToWidth } from "../../../src/status/terminal-text.js";
+import { fixedThresholds } from "../../../src/status/thresholds.js";
+import { checkVerdict } from "../../../src/status/verdict.js";
+import { elbCertificate, elbSource, NOW, snapshot, x509 } from "./fixtures.js";
+
+const HOSTILE = "evil\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe";
+
+function model() {
+  return buildStatusModel({
+    snapshot: snapshot(
+      elbSource([
+        elbCertificate("c1", "www", [x509(-80, 50, { subjectCn: "www.example.com" })]),
+        elbCertificate("c2", HOSTILE, [x509(-80, 3, { subjectCn: "<b>cn</b>" })]),
+        elbCertificate("c3", "broken", [], NOW + 20 * 86_400),
+      ]),
+    ),
+    version: "test",
+    now: NOW,
+    nextPollSeconds: null,
+    pollInProgress: false,
+    thresholds: () => fixedThresholds(30, 7),
+  });
+}
+
+describe("renderCheckReport", () => {
+  it("prints an aligned table, least time left first, and the verdict", () => {
+    const m = model();
+    const text = renderCheckReport(m, checkVerdict(m), {
+      warnDays: 30,
+      criticalDays: 7,
+      colour: false,
+    });
+    const lines = text.split("\n");
+    expect(lines[0]).toMatch(
+      /^STATUS\s+DAYS\s+NOT AFTER\s+SOURCE\s+CERTIFICATE\s+SUBJECT CN\s+CHAIN\s+REGION\s+PROJECT$/,
+    );
+    expect(lines[1]).toMatch(/^CRITICAL\s+3\.0\s+2030-/);
+    expect(lines[2]).toMatch(/^WARNING\s+20\.0 .* broken .* expire_time \(API\)/);
+    expect(lines[3]).toMatch(
+      /^OK\s+50\.0 .* www\s+www\.example\.com\s+leaf\s+ap-southeast-1\s+p1$/,
+    );
+    expect(text).toContain(
+      "0 expired, 1 critical (< 7 d), 1 warning (< 30 d), 1 ok; 0 unreadable.",
+    );
+    expect(text.trimEnd().split("\n").at(-1)).toBe(
+      "Exit 2 (critical): 1 certificate expired or within the critical limit.",
+    );
+    // Columns line up: every row's DAYS ends where the header's does.
+    const end = (lines[0] ?? "").indexOf("DAYS") + 4;
+    for (const line of lines.slice(1, 4)) expect(line[end - 1]).toBe("0");
+  });
+
+  it("never passes escape or bidirectional control characters through", () => {
+    const m = model();
+    const text = renderCheckReport(m, checkVerdict(m), {
+      warnDays: 30,
+      criticalDays: 7,
+      colour: false,
+    });
+    const controls = (text.match(/[\p{Cc}\u202a-\u202e]/gu) ?? []).filter((c) => c !== "\n");
+    expect(controls).toEqual([]);
+    expect(text).toContain("evil\ufffd]0;pwned\ufffd\ufffd[2J\ufffdgnp.exe");
+    expect(text).toContain("<b>cn</b>");
+  });
+
+  it("colours only the status column and the verdict when asked", () => {
+    const m = model();
+    const text = renderCheckReport(m, checkVerdict(m), {
+      warnDays: 30,
+      criticalDays: 7,
+      colour: true,
+    });
+    expect(text).toContain("\u001b[31mCRITICAL\u001b[0m");
+    expect(text).toContain("\u001b[31mExit 2 (critical)");
+  });
+});
+
+describe("renderCheckJson", () => {
+  it("carries the verdict and the limits next to the status document", () => {
+    const m = model();
+    const document = JSON.parse(
+      renderCheckJson(m, checkVerdict(m), { warnDays: 30, criticalDays: 7 }),
+    ) as {
+      check: unknown;
+      certificates: { resourceName: string; severity: string; daysLeft: number }[];
+    };
+    expect(document.check).toEqual({
+      exitCode: 2,
+      status: "critical",
+      summary: "1 certificate expired or within the critical limit",
+      warnDays: 30,
+      criticalDays: 7,
+    });
+    expect(
+      document.certificates.map((row) => [row.resourceName, row.severity, row.daysLeft]),
+    ).toEqual([
+      [HOSTILE, "critical", 3],
+      ["broken", "warning", 20],
+      ["www", "ok", 50],
+    ]);
+  });
+});
+
+describe("terminal text", () => {
+  it.each([
+    ["plain", "plain"],
+    ["\u001b[31mred", "\ufffd[31mred"],
+    ["a\u009bb", "a\ufffdb"],
+    ["\u2067isolate\u2069", "\ufffdisolate\ufffd"],
+    ["证书", "证书"],
+  ])("terminalSafe(%j)", (input, expected) => {
+    expect(terminalSafe(input)).toBe(expected);
+  });
+
+  it("counts wide characters as two columns when truncating", () => {
+    expect(displayWidth("证书ab")).toBe(6);
+    expect(truncateToWidth("证书证书证书", 7)).toBe("证书证…");
+    expect(truncateToWidth("short", 7)).toBe("short");
+  });
+});

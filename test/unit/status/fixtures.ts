@@ -1,0 +1,122 @@
+// Plain snapshot data for the status unit tests: certificates and sources built field by field,
+// so each test states exactly the dates and names it is about.
+
+import type { ChainPosition, ParsedCertificate } from "../../../src/certs/types.js";
+import type {
+  CaLinkState,
+  ElbCertificateState,
+  ElbSourceSnapshot,
+  GeminiDbInstanceState,
+  GeminiDbSourceSnapshot,
+  Snapshot,
+  SourceSnapshot,
+} from "../../../src/poll/snapshot.js";
+
+export const DAY = 86_400;
+export const NOW = 1_900_000_000;
+
+let serial = 0;
+
+export function x509(
+  notBeforeDays: number,
+  notAfterDays: number,
+  fields: Partial<ParsedCertificate> & { chainPosition?: ChainPosition } = {},
+): ParsedCertificate {
+  serial += 1;
+  const hex = serial.toString(16).padStart(4, "0").toUpperCase();
+  return {
+    chainPosition: "leaf",
+    subject: `CN=host-${hex}.example.com`,
+    issuer: "CN=Example CA",
+    subjectCn: `host-${hex}.example.com`,
+    issuerCn: "Example CA",
+    serialNumber: hex,
+    notBefore: NOW + notBeforeDays * DAY,
+    notAfter: NOW + notAfterDays * DAY,
+    fingerprintSha256: hex.toLowerCase().padStart(64, "0"),
+    sans: "",
+    keyAlgorithm: "EC-P-256",
+    isCa: false,
+    selfSigned: false,
+    ...fields,
+  };
+}
+
+export function elbCertificate(
+  id: string,
+  name: string,
+  certificates: readonly ParsedCertificate[],
+  expireTimeSeconds: number | null = certificates[0]?.notAfter ?? null,
+): ElbCertificateState {
+  return { id, name, type: "server", expireTimeSeconds, certificates };
+}
+
+const status = {
+  up: true,
+  lastSuccessSeconds: NOW - 60,
+  lastAttemptSeconds: NOW - 60,
+  lastError: null,
+} as const;
+
+export function elbSource(
+  certificates: readonly ElbCertificateState[],
+  overrides: Partial<ElbSourceSnapshot> = {},
+): ElbSourceSnapshot {
+  return {
+    source: "elb",
+    region: "ap-southeast-1",
+    projectId: "p1",
+    ...status,
+    certificates: new Map(certificates.map((certificate) => [certificate.id, certificate])),
+    ...overrides,
+  };
+}
+
+export function link(certificates: readonly ParsedCertificate[], up = true): CaLinkState {
+  return {
+    category: "international",
+    up,
+    statusCode: up ? 200 : 404,
+    durationSeconds: 0.05,
+    bytes: 1000,
+    reason: up ? null : "http_status",
+    certificates,
+  };
+}
+
+export function instance(
+  id: string,
+  name: string,
+  links: readonly CaLinkState[],
+): GeminiDbInstanceState {
+  return {
+    id,
+    name,
+    datastoreType: "cassandra",
+    ssl: "1",
+    certOrigin: "download_link",
+    links,
+  };
+}
+
+export function geminiDbSource(
+  instances: readonly GeminiDbInstanceState[],
+  overrides: Partial<GeminiDbSourceSnapshot> = {},
+): GeminiDbSourceSnapshot {
+  return {
+    source: "geminidb",
+    region: "ap-southeast-1",
+    projectId: "p1",
+    ...status,
+    instances: new Map(instances.map((entry) => [entry.id, entry])),
+    ...overrides,
+  };
+}
+
+export function snapshot(...sources: SourceSnapshot[]): Snapshot {
+  return {
+    sources,
+    completedPolls: 1,
+    lastPoll: { startedAtSeconds: NOW - 61, finishedAtSeconds: NOW - 60 },
+  };
+}
