@@ -11,6 +11,7 @@ import { CHECK_EXIT_CODES } from "../status/verdict.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "./check.js";
 import { renderConfigReport } from "./config-report.js";
+import { installProcessGuards } from "./process-guards.js";
 import { startDaemon } from "./daemon.js";
 
 export interface CliIo {
@@ -246,10 +247,7 @@ async function serve(
   }
   const { logger } = daemon;
 
-  const onRejection = (reason: unknown): void => {
-    logger.error({ err: reason }, "unhandled promise rejection");
-  };
-  process.on("unhandledRejection", onRejection);
+  const removeGuards = installProcessGuards(process, logger, daemon.metrics);
 
   let signalled = false;
   let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
@@ -272,6 +270,6 @@ async function serve(
   });
   signals.off("SIGTERM", onSignal);
   signals.off("SIGINT", onSignal);
-  process.off("unhandledRejection", onRejection);
+  removeGuards();
   return 0;
 }

@@ -111,6 +111,11 @@ export const METRICS = {
     help: 'HTTP requests to Huawei Cloud APIs, retries included; code "0" when no answer arrived.',
     labelNames: ["service", "operation", "code"],
   },
+  processErrors: {
+    name: "hwcert_process_errors_total",
+    help: "Programming errors caught by the process guards (the exporter kept running).",
+    labelNames: ["kind"],
+  },
   pollDuration: {
     name: "hwcert_poll_duration_seconds",
     help: "Wall time of complete polls.",

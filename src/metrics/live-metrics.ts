@@ -7,8 +7,12 @@ import { ERROR_REASONS, type ErrorReason } from "../reasons.js";
 import type { SourceName } from "../sources.js";
 import { EXCLUDED_DEFAULT_METRICS, METRICS, POLL_DURATION_BUCKETS } from "./contract.js";
 
+export const PROCESS_ERROR_KINDS = ["unhandled_rejection", "uncaught_exception"] as const;
+export type ProcessErrorKind = (typeof PROCESS_ERROR_KINDS)[number];
+
 export interface LiveMetrics {
   readonly registry: Registry;
+  recordProcessError(kind: ProcessErrorKind): void;
   recordError(source: SourceName, reason: ErrorReason): void;
   recordApiRequest(service: string, operation: string, code: string): void;
   observePollDuration(seconds: number): void;
@@ -45,6 +49,13 @@ export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
     buckets: POLL_DURATION_BUCKETS,
     registers: [registry],
   });
+  const processErrors = new Counter({
+    name: METRICS.processErrors.name,
+    help: METRICS.processErrors.help,
+    labelNames: METRICS.processErrors.labelNames,
+    registers: [registry],
+  });
+  for (const kind of PROCESS_ERROR_KINDS) processErrors.inc({ kind }, 0);
   const buildInfo = new Gauge({
     name: METRICS.buildInfo.name,
     help: METRICS.buildInfo.help,
@@ -60,6 +71,9 @@ export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
 
   return {
     registry,
+    recordProcessError: (kind) => {
+      processErrors.inc({ kind });
+    },
     recordError: (source, reason) => {
       errors.inc({ source, reason });
     },
