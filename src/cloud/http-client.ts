@@ -13,6 +13,12 @@ import { CloudApiError, mapRequestError, requestIdOf, type CloudService } from "
 /** Fields removed during JSON parsing: the ELB API echoes certificates' private keys. */
 const DROPPED_FIELDS = new Set(["private_key", "enc_private_key"]);
 
+/**
+ * Largest API response read (after decompression). The largest real answer, an ELB page of
+ * 2,000 certificates with chains and echoed keys, is about 25 MB.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   readonly limit: number;
@@ -57,6 +63,8 @@ export interface CloudClientOptions {
   readonly authenticator: Authenticator;
   readonly userAgent: string;
   readonly retry?: RetryPolicy;
+  /** Largest response body read, in bytes; default MAX_RESPONSE_BYTES. */
+  readonly maxResponseBytes?: number;
   /** Most requests per second per service (each attempt counts); unlimited when absent. */
   readonly rateLimitPerSecond?: number;
   /** Called once per HTTP attempt, retries included. */
@@ -237,18 +245,51 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       operation: request.operation,
       timeoutMs: options.timeoutMs,
     };
+    // got reads a whole body into memory, decompressed; without a cap, a gateway or proxy that
+    // answers with an endless body or a gzip bomb grew the heap by gigabytes before the timeout
+    // (found by test/resilience/fault-matrix.test.ts). The cap counts decompressed bytes per
+    // attempt and aborts through a controller of this request's own: the caller's signal is
+    // linked by hand, since AbortSignal.any() composites of a long-lived signal are never freed.
+    const limit = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const transfer = new AbortController();
+    const onCallerAbort = (): void => {
+      transfer.abort(request.signal?.reason);
+    };
+    if (request.signal?.aborted) onCallerAbort();
+    request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    /** Set by the progress listener (an object, so the compiler sees it can change). */
+    const cap = { exceeded: false };
     let response;
     try {
-      response = await instance(request.url, {
+      const pending = instance(request.url, {
         method: request.method ?? "GET",
         searchParams: request.searchParams,
         ...(request.json === undefined ? {} : { json: request.json }),
         context,
-        signal: request.signal,
+        signal: transfer.signal,
       });
+      void pending.on("downloadProgress", (progress: { transferred: number; total?: number }) => {
+        if (!cap.exceeded && (progress.transferred > limit || (progress.total ?? 0) > limit)) {
+          cap.exceeded = true;
+          transfer.abort();
+        }
+      });
+      response = await pending;
     } catch (error) {
       if (!(error instanceof HTTPError)) report(context, "0");
+      if (cap.exceeded) {
+        throw new CloudApiError({
+          ...mapContext,
+          status: 0,
+          reason: "api_shape",
+          errorCode: null,
+          requestId: null,
+          detail: `response larger than ${limit} bytes; not read`,
+        });
+      }
       throw mapRequestError(error, mapContext);
+    } finally {
+      request.signal?.removeEventListener("abort", onCallerAbort);
     }
     const requestId = requestIdOf(response.headers);
     if (response.statusCode < 200 || response.statusCode > 299) {

@@ -315,9 +315,14 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
     if (first !== undefined) pageInfo.previous_marker = first.info.id;
     pageInfo.current_count = page.length;
     if (nextMarker !== undefined) pageInfo.next_marker = nextMarker;
+    // pagination-endless with `fresh`: the same records under ids no client has seen before.
+    const fresh = ctx.fault?.kind === "pagination-endless" && ctx.fault.fresh === true;
+    const records = page.map((item) =>
+      fresh ? JSON.stringify({ ...item.info, id: randomHexId() }) : jsonOf(item),
+    );
     return rawJsonReply(
       200,
-      `{"request_id":${JSON.stringify(ctx.requestId)},"certificates":[${page.map(jsonOf).join(",")}],` +
+      `{"request_id":${JSON.stringify(ctx.requestId)},"certificates":[${records.join(",")}],` +
         `"page_info":${JSON.stringify(pageInfo)}}`,
     );
   };

@@ -1,6 +1,6 @@
 // Fault injection: a list of rules (service + optional method/path/operation match, a budget of
-// `times`) and the actions the HTTP pipeline and the ELB pager carry out. First matching rule with
-// budget left wins, one fault per request. It does not perform the actions itself.
+// `times`) and the actions the HTTP pipeline and the ELB and GeminiDB pagers carry out. First
+// matching rule with budget left wins, one fault per request. It does not perform the actions.
 import { randomUUID } from "node:crypto";
 
 export type ServiceName = "elb" | "geminidb" | "iam" | "obs";
@@ -40,10 +40,29 @@ export type FaultAction =
   | { readonly kind: "json"; readonly body: unknown; readonly status?: number }
   /** Send the normal body at this rate. */
   | { readonly kind: "slow-body"; readonly bytesPerSecond: number }
-  /** ELB list: next_marker repeats the request's marker, so a follower loops on one page. */
+  /**
+   * ELB list: next_marker repeats the request's marker, so a follower loops on one page.
+   * GeminiDB list: every offset answers the first page, with a total_count that promises more.
+   */
   | { readonly kind: "pagination-loop" }
-  /** ELB list: every page gets a fresh next_marker; the pages cycle through the data forever. */
-  | { readonly kind: "pagination-endless" };
+  /**
+   * ELB list: every page gets a fresh next_marker; GeminiDB list: total_count always lies beyond
+   * the page. The pages cycle through the data forever, so records repeat; with `fresh`, every
+   * record is re-issued under a new, never-seen id, so only a client's own bound stops it.
+   */
+  | { readonly kind: "pagination-endless"; readonly fresh?: boolean }
+  /**
+   * Answer 200 with a body far larger than any real answer: `bytes` of filler after a JSON-like
+   * start, streamed and never held in memory. `gzip` sends it compressed (a body of about
+   * 1 KB per MiB, with Content-Encoding: gzip), a bomb for clients that inflate. `declareLength`
+   * false: chunked, so a client cannot refuse it up front. A client must stop reading.
+   */
+  | {
+      readonly kind: "flood";
+      readonly bytes: number;
+      readonly gzip?: boolean;
+      readonly declareLength?: boolean;
+    };
 
 export type FaultKind = FaultAction["kind"];
 

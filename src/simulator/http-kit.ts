@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import type { AuthOutcome, IncomingRequest } from "./auth.js";
 import type { FaultAction, FaultRegistry, Operation, ServiceName } from "./faults.js";
 import type { MutableLogEntry, RequestLog, RequestLogEntry } from "./request-log.js";
@@ -217,6 +218,9 @@ export async function startServiceServer(
         case "delay":
           schedule(fault.ms, answer);
           return;
+        case "flood":
+          writeReply(res, entry, floodReply(fault), undefined);
+          return;
         case "slow-body":
         case "truncate":
         case "pagination-loop":
@@ -354,6 +358,32 @@ function splitPath(rawPath: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+const MiB = 1024 * 1024;
+/** One gzip member inflating to 1 MiB of filler; members concatenate into a valid gzip stream. */
+let gzipMebibyte: Buffer | undefined;
+
+/** The reply of a flood fault: filler streamed, or a stream of gzip members held compressed. */
+function floodReply(fault: Extract<FaultAction, { kind: "flood" }>): Reply {
+  const start = '{"certificates":[{"id":"';
+  if (fault.gzip !== true) {
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/json;charset=UTF-8" },
+      body: start,
+      fillerBytes: Math.max(0, fault.bytes - start.length),
+      declareLength: fault.declareLength ?? true,
+    };
+  }
+  gzipMebibyte ??= gzipSync(Buffer.alloc(MiB, 0x41), { level: 9 });
+  const members = Math.max(1, Math.ceil(fault.bytes / MiB));
+  return {
+    status: 200,
+    headers: { "Content-Type": "application/json;charset=UTF-8", "Content-Encoding": "gzip" },
+    body: Buffer.concat(Array.from({ length: members }, () => gzipMebibyte as Buffer)),
+    declareLength: fault.declareLength ?? true,
+  };
 }
 
 function statusFaultReply(

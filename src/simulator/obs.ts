@@ -39,7 +39,16 @@ export interface ObsControl {
   presign(bucket: string, key: string, ttlSeconds: number): string;
   /** The access key id the links carry (a fake; the secret never leaves the simulator). */
   readonly accessKeyId: string;
+  /**
+   * Every URL presign() issued, oldest first (the newest 10,000 are kept): their queries are
+   * credentials, so leak tests search the exporter's output for them.
+   */
+  readonly presignedUrls: readonly string[];
+  /** Forgets presignedUrls (long runs that measure memory). */
+  clearPresignedUrls(): void;
 }
+
+const PRESIGNED_URLS_KEPT = 10_000;
 
 /** Query keys that are credentials: masked in the request log. */
 export const OBS_SECRET_QUERY_KEYS: ReadonlySet<string> = new Set([
@@ -64,8 +73,15 @@ export function createObs(deps: { readonly baseUrl: () => string; readonly now: 
   const sign = (bucket: string, key: string, expires: number): string =>
     createHmac("sha1", secret).update(`GET\n\n\n${expires}\n/${bucket}/${key}`).digest("base64");
 
+  let presignedUrls: string[] = [];
   const control: ObsControl = {
     accessKeyId,
+    get presignedUrls() {
+      return presignedUrls;
+    },
+    clearPresignedUrls() {
+      presignedUrls = [];
+    },
     put(bucket, key, bytes, options = {}) {
       const buffer = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : Buffer.from(bytes);
       objects.set(`${bucket}/${key}`, { bytes: buffer, options });
@@ -80,7 +96,13 @@ export function createObs(deps: { readonly baseUrl: () => string; readonly now: 
         Expires: String(expires),
         Signature: sign(bucket, key, expires),
       });
-      return `${deps.baseUrl()}${objectPath(bucket, key)}?${query.toString()}`;
+      const url = `${deps.baseUrl()}${objectPath(bucket, key)}?${query.toString()}`;
+      presignedUrls.push(url);
+      // Drop the older half in one go, as the request log does.
+      if (presignedUrls.length > PRESIGNED_URLS_KEPT) {
+        presignedUrls = presignedUrls.slice(PRESIGNED_URLS_KEPT / 2);
+      }
+      return url;
     },
   };
 
