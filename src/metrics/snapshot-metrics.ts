@@ -2,6 +2,9 @@
 // TextWriter. Pure: no network, no clock. The result is cached by the caller and served until
 // the next poll, so scrapes cost no rendering. Label sets are unique within each family (a
 // repeated one keeps its first position and its last value, as prom-client's Gauge.set would).
+// Resources are unique by id within a source, and sources by (source, region, project), so
+// duplicates can only arise inside one resource: deduplication happens there, in small maps,
+// and a render holds no per-series structure for the whole snapshot.
 
 import type { ParsedCertificate } from "../certs/types.js";
 import type {
@@ -24,27 +27,33 @@ interface FamilySpec {
   readonly labelNames: readonly string[];
 }
 
-/** Collects one family's samples, unique by label values, then writes them in order. */
+/**
+ * Writes one family's samples. Within a resource (between two `endResource` calls) samples are
+ * collected and deduplicated by label values; at its end they are written in order.
+ */
 class Family {
   readonly #spec: FamilySpec;
-  readonly #samples = new Map<string, { labels: readonly string[]; value: number }>();
+  readonly #writer: TextWriter;
+  #resource = new Map<string, { labels: readonly string[]; value: number }>();
 
-  constructor(spec: FamilySpec) {
+  constructor(spec: FamilySpec, writer: TextWriter) {
     this.#spec = spec;
+    this.#writer = writer;
+    writer.family(spec.name, spec.help);
   }
 
   set(labels: readonly string[], value: number): void {
     const key = labels.join("\u0000");
-    const existing = this.#samples.get(key);
+    const existing = this.#resource.get(key);
     if (existing) existing.value = value;
-    else this.#samples.set(key, { labels, value });
+    else this.#resource.set(key, { labels, value });
   }
 
-  writeTo(writer: TextWriter): void {
-    writer.family(this.#spec.name, this.#spec.help);
-    for (const { labels, value } of this.#samples.values()) {
-      writer.sample(this.#spec.name, this.#spec.labelNames, labels, value);
+  endResource(): void {
+    for (const { labels, value } of this.#resource.values()) {
+      this.#writer.sample(this.#spec.name, this.#spec.labelNames, labels, value);
     }
+    this.#resource = new Map();
   }
 }
 
@@ -55,11 +64,10 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
     (s): s is GeminiDbSourceSnapshot => s.source === "geminidb",
   );
 
-  // One family at a time, so only that family's label keys exist at once.
   const write = (spec: FamilySpec, fill: (family: Family) => void): void => {
-    const family = new Family(spec);
+    const family = new Family(spec, writer);
     fill(family);
-    family.writeTo(writer);
+    family.endResource();
   };
 
   write(METRICS.elbExpire, (family) => {
@@ -70,37 +78,56 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
           [source.region, source.projectId, certificate.id, certificate.name, certificate.type],
           certificate.expireTimeSeconds,
         );
+        family.endResource();
       }
     }
   });
   write(METRICS.notAfter, (family) => {
-    forEachCertificate(snapshot.sources, (source, id, name, x509) => {
-      family.set(x509Labels(source, id, name, x509), x509.notAfter);
-    });
+    forEachCertificate(
+      snapshot.sources,
+      (source, id, name, x509) => {
+        family.set(x509Labels(source, id, name, x509), x509.notAfter);
+      },
+      () => {
+        family.endResource();
+      },
+    );
   });
   write(METRICS.notBefore, (family) => {
-    forEachCertificate(snapshot.sources, (source, id, name, x509) => {
-      family.set(x509Labels(source, id, name, x509), x509.notBefore);
-    });
+    forEachCertificate(
+      snapshot.sources,
+      (source, id, name, x509) => {
+        family.set(x509Labels(source, id, name, x509), x509.notBefore);
+      },
+      () => {
+        family.endResource();
+      },
+    );
   });
   write(METRICS.info, (family) => {
-    forEachCertificate(snapshot.sources, (source, id, _name, x509) => {
-      family.set(
-        [
-          source.source,
-          source.region,
-          source.projectId,
-          id,
-          x509.serialNumber,
-          x509.fingerprintSha256,
-          x509.subject,
-          x509.issuer,
-          x509.sans,
-          x509.keyAlgorithm,
-        ],
-        1,
-      );
-    });
+    forEachCertificate(
+      snapshot.sources,
+      (source, id, _name, x509) => {
+        family.set(
+          [
+            source.source,
+            source.region,
+            source.projectId,
+            id,
+            x509.serialNumber,
+            x509.fingerprintSha256,
+            x509.subject,
+            x509.issuer,
+            x509.sans,
+            x509.keyAlgorithm,
+          ],
+          1,
+        );
+      },
+      () => {
+        family.endResource();
+      },
+    );
   });
 
   const linkFamily = (spec: FamilySpec, value: (link: CaLinkState) => number | null): void => {
@@ -115,6 +142,7 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
               sample,
             );
           }
+          family.endResource();
         }
       }
     });
@@ -171,12 +199,15 @@ function forEachCertificate(
     resourceName: string,
     x509: ParsedCertificate,
   ) => void,
+  endResource: () => void,
 ): void {
   for (const source of sources) {
     if (source.source === "elb") {
       for (const certificate of source.certificates.values()) {
-        for (const x509 of certificate.certificates)
+        for (const x509 of certificate.certificates) {
           visit(source, certificate.id, certificate.name, x509);
+        }
+        endResource();
       }
       continue;
     }
@@ -189,6 +220,7 @@ function forEachCertificate(
           visit(source, instance.id, instance.name, x509);
         }
       }
+      endResource();
     }
   }
 }

@@ -231,6 +231,17 @@ function buildState(
       "ELB certificate PEM has unreadable parts",
     );
   }
+  // Unchanged since the last poll: hand back the same object, so an unchanged project makes
+  // no new state (and the snapshot shares structure from poll to poll).
+  if (
+    last !== undefined &&
+    last.certificates === bundle.certificates &&
+    last.expireTimeSeconds === expireTimeSeconds &&
+    last.name === certificate.name &&
+    last.type === certificate.type
+  ) {
+    return last;
+  }
   return { ...toIdentity(certificate), expireTimeSeconds, certificates: bundle.certificates };
 }
 
