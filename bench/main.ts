@@ -18,6 +18,7 @@ import { gzip as gzipCallback } from "node:zlib";
 import pLimit from "p-limit";
 import { Gauge, Registry } from "prom-client";
 import {
+  exporterEnvironment,
   generateCaCertificate,
   generateChain,
   startSimulator,
@@ -103,14 +104,7 @@ function startDaemon(sim: Simulator, env: Record<string, string>): DaemonProcess
   const child = spawn(process.execPath, [...NODE_FLAGS, MAIN.pathname], {
     env: {
       PATH: process.env["PATH"] ?? "",
-      HWCERT_REGION: sim.region,
-      HWCERT_PROJECT_ID: sim.projectId,
-      HWCERT_AUTH_TOKEN: sim.authToken,
-      HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
-      HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
-      HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
-      HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
-      HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
+      ...exporterEnvironment(sim),
       HWCERT_LISTEN_ADDRESS: "127.0.0.1:0",
       HWCERT_CONCURRENCY: String(CONCURRENCY),
       HWCERT_LOG_LEVEL: "info",

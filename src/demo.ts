@@ -4,7 +4,7 @@
 // command works against the simulator too (`npm run demo -- check`).
 import "reflect-metadata";
 import { run } from "./cli/run.js";
-import { seedDemoScenario, startSimulator } from "./simulator/index.js";
+import { seedDemoScenario, startSimulator, exporterEnvironment } from "./simulator/index.js";
 
 const sim = await startSimulator();
 const scenario = await seedDemoScenario(sim, Date.now());
@@ -26,14 +26,7 @@ process.stderr.write(
 const exitCode = await run(
   process.argv.slice(2),
   {
-    HWCERT_REGION: sim.region,
-    HWCERT_PROJECT_ID: sim.projectId,
-    HWCERT_AUTH_TOKEN: sim.authToken,
-    HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
-    HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
-    HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
-    HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
-    HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
+    ...exporterEnvironment(sim),
     HWCERT_POLL_SCHEDULE: "*/30 * * * * *",
     HWCERT_LISTEN_ADDRESS: listen,
     ...(process.env["HWCERT_LOG_LEVEL"]

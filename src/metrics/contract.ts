@@ -4,6 +4,18 @@
 
 const POLLED = "Refreshed by polling (HWCERT_POLL_SCHEDULE); cached between polls.";
 
+const X509_LABELS = [
+  "source",
+  "region",
+  "project_id",
+  "resource_id",
+  "resource_name",
+  "chain_position",
+  "subject_cn",
+  "issuer_cn",
+  "serial_number",
+] as const;
+
 const LINK_LABELS = ["region", "project_id", "instance_id", "instance_name", "category"] as const;
 
 export const METRICS = {
@@ -15,32 +27,12 @@ export const METRICS = {
   notAfter: {
     name: "hwcert_certificate_not_after_timestamp_seconds",
     help: `X.509 notAfter (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,
-    labelNames: [
-      "source",
-      "region",
-      "project_id",
-      "resource_id",
-      "resource_name",
-      "chain_position",
-      "subject_cn",
-      "issuer_cn",
-      "serial_number",
-    ],
+    labelNames: X509_LABELS,
   },
   notBefore: {
     name: "hwcert_certificate_not_before_timestamp_seconds",
     help: `X.509 notBefore (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,
-    labelNames: [
-      "source",
-      "region",
-      "project_id",
-      "resource_id",
-      "resource_name",
-      "chain_position",
-      "subject_cn",
-      "issuer_cn",
-      "serial_number",
-    ],
+    labelNames: X509_LABELS,
   },
   info: {
     name: "hwcert_certificate_info",

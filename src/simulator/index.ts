@@ -39,6 +39,7 @@ export {
   type GeneratedChain,
   type KeyAlgorithm,
 } from "./certificates.js";
+export { exporterEnvironment } from "./exporter-environment.js";
 export { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
 export { buildZip, type ZipEntry } from "./zip.js";
 export { canonicalRequest, computeSignature, stringToSign, verifySignedRequest } from "./aksk.js";

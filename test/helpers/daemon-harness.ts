@@ -4,7 +4,7 @@
 
 import { startDaemon, type Daemon } from "../../src/cli/daemon.js";
 import { loadConfig, type Environment } from "../../src/config/load-config.js";
-import type { Simulator } from "../../src/simulator/index.js";
+import { exporterEnvironment, type Simulator } from "../../src/simulator/index.js";
 import { LogCapture } from "./log-capture.js";
 import { parseMetrics, type Sample } from "./metrics-text.js";
 
@@ -22,16 +22,8 @@ export interface TestDaemon {
 /** Environment pointing the daemon at the simulator; tests add or override settings. */
 export function simulatorEnvironment(sim: Simulator): Environment {
   return {
-    HWCERT_REGION: sim.region,
-    HWCERT_PROJECT_ID: sim.projectId,
-    HWCERT_AUTH_TOKEN: sim.authToken,
-    HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
-    HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
-    HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
+    ...exporterEnvironment(sim),
     HWCERT_LISTEN_ADDRESS: "127.0.0.1:0",
-    // The simulator's OBS host is plain http on the loopback address.
-    HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
-    HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
     // Only the start-up poll runs by itself; tests trigger the rest with pollNow().
     HWCERT_POLL_SCHEDULE: "0 0 1 1 *",
     HWCERT_HTTP_TIMEOUT_SECONDS: "2",

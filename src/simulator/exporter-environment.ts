@@ -1,0 +1,19 @@
+// The HWCERT_* settings that point the exporter at a running simulator: its endpoints, project,
+// token, and a download policy that admits its plain-http OBS host on the loopback address.
+// Used by `npm run demo`, the tests and the benchmark, which add their own schedule and address.
+// Names only: the simulator still shares no code with the exporter.
+
+import type { Simulator } from "./simulator.js";
+
+export function exporterEnvironment(sim: Simulator): Record<string, string> {
+  return {
+    HWCERT_REGION: sim.region,
+    HWCERT_PROJECT_ID: sim.projectId,
+    HWCERT_AUTH_TOKEN: sim.authToken,
+    HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
+    HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
+    HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
+    HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
+    HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
+  };
+}
