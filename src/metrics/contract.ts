@@ -24,6 +24,26 @@ export const METRICS = {
     help: `Expiry time (Unix seconds) of an ELB certificate as reported by the ELB API (expire_time). ${POLLED}`,
     labelNames: ["region", "project_id", "certificate_id", "certificate_name", "certificate_type"],
   },
+  elbListenerBindings: {
+    name: "hwcert_elb_certificate_listener_bindings",
+    help: `Number of ELB listeners using the certificate in the role (default, sni, client_ca); 0 when none, absent while listener data is unknown. ${POLLED}`,
+    labelNames: ["region", "project_id", "certificate_id", "role"],
+  },
+  elbListenerInfo: {
+    name: "hwcert_elb_certificate_listener_info",
+    help: `Each ELB listener's use of a certificate (always 1). ${POLLED}`,
+    labelNames: [
+      "region",
+      "project_id",
+      "certificate_id",
+      "role",
+      "listener_id",
+      "listener_name",
+      "loadbalancer_id",
+      "protocol",
+      "port",
+    ],
+  },
   notAfter: {
     name: "hwcert_certificate_not_after_timestamp_seconds",
     help: `X.509 notAfter (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,

@@ -7,11 +7,12 @@
 // and a render holds no per-series structure for the whole snapshot.
 
 import type { ParsedCertificate } from "../certs/types.js";
-import type {
-  CaLinkState,
-  GeminiDbSourceSnapshot,
-  Snapshot,
-  SourceSnapshot,
+import {
+  LISTENER_ROLES,
+  type CaLinkState,
+  type GeminiDbSourceSnapshot,
+  type Snapshot,
+  type SourceSnapshot,
 } from "../poll/snapshot.js";
 import { METRICS } from "./contract.js";
 import { TextWriter } from "./text-writer.js";
@@ -78,6 +79,47 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
           [source.region, source.projectId, certificate.id, certificate.name, certificate.type],
           certificate.expireTimeSeconds,
         );
+        family.endResource();
+      }
+    }
+  });
+  write(METRICS.elbListenerBindings, (family) => {
+    for (const source of elb) {
+      const bindings = source.listenerBindings;
+      if (bindings === undefined) continue;
+      for (const certificate of source.certificates.values()) {
+        const uses = bindings.get(certificate.id) ?? [];
+        for (const role of LISTENER_ROLES) {
+          family.set(
+            [source.region, source.projectId, certificate.id, role],
+            uses.filter((use) => use.role === role).length,
+          );
+        }
+        family.endResource();
+      }
+    }
+  });
+  write(METRICS.elbListenerInfo, (family) => {
+    for (const source of elb) {
+      const bindings = source.listenerBindings;
+      if (bindings === undefined) continue;
+      for (const certificate of source.certificates.values()) {
+        for (const use of bindings.get(certificate.id) ?? []) {
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              certificate.id,
+              use.role,
+              use.listenerId,
+              use.listenerName,
+              use.loadBalancerId,
+              use.protocol,
+              use.port === null ? "" : String(use.port),
+            ],
+            1,
+          );
+        }
         family.endResource();
       }
     }

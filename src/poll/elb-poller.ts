@@ -1,7 +1,9 @@
 // One poll of the ELB source: discover certificates (list with marker paging, or the configured
 // ids through the details API), read expire_time, parse every PEM, and build the next
 // ElbSourceSnapshot from the previous one. Failures are logged, counted and folded into the
-// snapshot; nothing here throws except on abort, and nothing touches metrics directly.
+// snapshot; nothing here throws except on abort, and nothing touches metrics directly. Listener
+// bindings (which listeners use each certificate) come from a second listing whose failure only
+// keeps the last good bindings: it never fails certificate discovery.
 
 import pLimit from "p-limit";
 import { parseApiTime } from "../cloud/api-time.js";
@@ -11,11 +13,12 @@ import {
   type ElbApiContext,
   type ElbCertificate,
 } from "../cloud/elb.js";
+import { listElbListenerPages, type ElbListener } from "../cloud/elb-listeners.js";
 import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import type { ErrorReason } from "../reasons.js";
 import type { BundleCache } from "./bundle-cache.js";
-import type { ElbCertificateState, ElbSourceSnapshot } from "./snapshot.js";
+import type { ElbCertificateState, ElbSourceSnapshot, ListenerBinding } from "./snapshot.js";
 
 export interface ElbPollDependencies {
   readonly api: Omit<ElbApiContext, "signal">;
@@ -130,6 +133,13 @@ export async function pollElb(
     if (last) next.set(id, last);
   }
   deps.bundles.sweep();
+  const listenerBindings = await pollListenerBindings(
+    api,
+    previous.listenerBindings,
+    deps,
+    log,
+    reportApiError,
+  );
   return {
     ...previous,
     up: true,
@@ -137,7 +147,67 @@ export async function pollElb(
     lastAttemptSeconds: attemptedAt,
     lastError: null,
     certificates: next,
+    ...(listenerBindings === undefined ? {} : { listenerBindings }),
   };
+}
+
+/**
+ * Lists every listener of the project and indexes their certificate references. Any failure,
+ * a skipped (off-contract) listener included, keeps the previous bindings: a partial listing
+ * would make a certificate in use look unused.
+ */
+async function pollListenerBindings(
+  api: ElbApiContext,
+  previous: ElbSourceSnapshot["listenerBindings"],
+  deps: ElbPollDependencies,
+  log: Logger,
+  reportApiError: (error: CloudApiError) => void,
+): Promise<ElbSourceSnapshot["listenerBindings"]> {
+  let skipped = 0;
+  const onShapeProblem = (problem: { operation: string; detail: string }): void => {
+    skipped++;
+    deps.recordError("api_shape");
+    log.warn(problem, "ELB listener entry skipped");
+  };
+  const bindings = new Map<string, ListenerBinding[]>();
+  try {
+    for await (const page of listElbListenerPages(api, onShapeProblem)) {
+      for (const listener of page) addBindings(bindings, listener);
+    }
+  } catch (error) {
+    api.signal?.throwIfAborted();
+    if (!(error instanceof CloudApiError)) throw error;
+    reportApiError(error);
+    log.warn({ reason: error.reason }, "ELB listener bindings kept from the last good poll");
+    return previous;
+  }
+  if (skipped > 0) {
+    log.warn({ skipped }, "ELB listener bindings kept from the last good poll");
+    return previous;
+  }
+  return bindings;
+}
+
+function addBindings(bindings: Map<string, ListenerBinding[]>, listener: ElbListener): void {
+  const base = {
+    listenerId: listener.id,
+    listenerName: listener.name,
+    protocol: listener.protocol,
+    port: listener.port,
+    loadBalancerId: listener.loadBalancerIds.join(","),
+  };
+  const add = (certificateId: string, role: ListenerBinding["role"]): void => {
+    let list = bindings.get(certificateId);
+    if (list === undefined) {
+      list = [];
+      bindings.set(certificateId, list);
+    }
+    list.push({ role, ...base });
+  };
+  if (listener.defaultCertificateId !== null) add(listener.defaultCertificateId, "default");
+  // One listener counts once per role, even if it names a certificate twice.
+  for (const id of new Set(listener.sniCertificateIds)) add(id, "sni");
+  if (listener.clientCaCertificateId !== null) add(listener.clientCaCertificateId, "client_ca");
 }
 
 /**

@@ -36,10 +36,32 @@ export interface ElbCertificateState {
   readonly certificates: readonly ParsedCertificate[];
 }
 
+/** How a listener uses a certificate: its default (server) one, an SNI one, or its client CA. */
+export const LISTENER_ROLES = ["default", "sni", "client_ca"] as const;
+export type ListenerRole = (typeof LISTENER_ROLES)[number];
+
+/** One listener's use of one certificate in one role. */
+export interface ListenerBinding {
+  readonly role: ListenerRole;
+  readonly listenerId: string;
+  readonly listenerName: string;
+  readonly protocol: string;
+  /** null when the API did not give the listener's port. */
+  readonly port: number | null;
+  /** The listener's load balancer ids joined by "," (usually one); "" when none. */
+  readonly loadBalancerId: string;
+}
+
 export interface ElbSourceSnapshot extends SourceKey, SourceStatus {
   readonly source: "elb";
   /** Keyed by certificate id, in discovery order. */
   readonly certificates: ReadonlyMap<string, ElbCertificateState>;
+  /**
+   * The listeners' uses of each certificate id, from the last complete listener listing; a
+   * certificate no listener uses has no entry. Absent until a listing succeeded: unknown, which
+   * is not the same as unused.
+   */
+  readonly listenerBindings?: ReadonlyMap<string, readonly ListenerBinding[]>;
 }
 
 /** The result of probing one download link of a GeminiDB instance. */

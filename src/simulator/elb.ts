@@ -6,6 +6,7 @@ import { elbError, faultBody } from "./errors.js";
 import type { FaultAction } from "./faults.js";
 import { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
 import { rawJsonReply, type Reply, type RouteContext, type ServiceDefinition } from "./http-kit.js";
+import { createElbListeners, type ElbListenerControl } from "./elb-listeners.js";
 import { guardProject, randomHexId, type ProjectControl } from "./projects.js";
 
 /** CertificateInfo exactly as the API returns it. */
@@ -59,7 +60,7 @@ export interface ElbCertificateInput {
   readonly enterpriseProjectId?: string;
 }
 
-export interface ElbControl {
+export interface ElbControl extends ElbListenerControl {
   /** Stores a certificate; returns its id (32 hex chars unless given). */
   add(input: ElbCertificateInput): string;
   remove(id: string): boolean;
@@ -68,6 +69,7 @@ export interface ElbControl {
   get(id: string): ElbCertificateInfo | undefined;
   /** All certificates (or one project's), sorted by id, as the API would print them. */
   list(projectId?: string): readonly ElbCertificateInfo[];
+  /** Removes every certificate and listener. */
   clear(): void;
   /** The private key every server certificate echoes unless given one: search for it in leak tests. */
   readonly echoedPrivateKeyPem: string;
@@ -110,6 +112,14 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
   const views = new Map<string, ProjectView>();
   /** Markers handed out by the pagination-endless fault: marker → where the next page starts. */
   const syntheticMarkers = new Map<string, { projectId: string; start: number }>();
+
+  const listeners = createElbListeners({
+    projects: deps.projects,
+    defaultProjectId: deps.defaultProjectId,
+    now: deps.now,
+    pageSizeCap: deps.pageSizeCap,
+    maxLimit: ELB_MAX_LIMIT,
+  });
 
   const viewOf = (projectId: string): ProjectView => {
     let view = views.get(projectId);
@@ -197,6 +207,7 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
   };
 
   const control: ElbControl = {
+    ...listeners.control,
     echoedPrivateKeyPem: deps.echoedPrivateKeyPem,
     add(input) {
       const id = input.id ?? randomHexId();
@@ -235,6 +246,7 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
       byId.clear();
       views.clear();
       syntheticMarkers.clear();
+      listeners.clear();
     },
   };
 
@@ -343,10 +355,16 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
   const definition: ServiceDefinition = {
     service: "elb",
     route(method, segments) {
-      // /v3/{project_id}/elb/certificates[/{certificate_id}]
+      // /v3/{project_id}/elb/certificates[/{certificate_id}], /v3/{project_id}/elb/listeners
       if (method !== "GET" || segments[0] !== "v3" || segments[2] !== "elb") return undefined;
-      if (segments[3] !== "certificates") return undefined;
       const projectId = segments[1] ?? "";
+      if (segments[3] === "listeners" && segments.length === 4) {
+        return {
+          operation: "elb.listListeners",
+          handle: (ctx) => listeners.list(ctx, projectId),
+        };
+      }
+      if (segments[3] !== "certificates") return undefined;
       if (segments.length === 4) {
         return {
           operation: "elb.listCertificates",

@@ -8,6 +8,7 @@ export type ServiceName = "elb" | "geminidb" | "iam" | "obs";
 export type Operation =
   | "elb.listCertificates"
   | "elb.showCertificate"
+  | "elb.listListeners"
   | "geminidb.listInstances"
   | "geminidb.showDownloadLink"
   | "iam.createToken"

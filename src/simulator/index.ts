@@ -7,6 +7,7 @@ export {
   type SimulatorOptions,
 } from "./simulator.js";
 export type { ElbCertificateInfo, ElbCertificateInput, ElbControl } from "./elb.js";
+export type { ElbListenerControl, ElbListenerInfo, ElbListenerInput } from "./elb-listeners.js";
 export type {
   CaFileOptions,
   DatastoreType,
