@@ -53,11 +53,6 @@ export class MetricsExposition {
     this.#polled = await prepare(rendered);
   }
 
-  /** The polled part as plain text (for tests and diagnostics). */
-  get polledText(): string {
-    return Buffer.concat(this.#polled.plain).toString("utf8");
-  }
-
   async render(options: { gzip: boolean }): Promise<ExpositionBody> {
     let live = "";
     try {

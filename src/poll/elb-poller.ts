@@ -16,20 +16,13 @@ import {
 import { listElbListenerPages, type ElbListener } from "../cloud/elb-listeners.js";
 import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
-import type { ErrorReason } from "../reasons.js";
-import type { BundleCache } from "./bundle-cache.js";
+import type { SourcePollDependencies } from "./poller.js";
 import type { ElbCertificateState, ElbSourceSnapshot, ListenerBinding } from "./snapshot.js";
 
-export interface ElbPollDependencies {
+export interface ElbPollDependencies extends SourcePollDependencies {
   readonly api: Omit<ElbApiContext, "signal">;
   /** null: discover every certificate of the project. */
   readonly certificateIds: readonly string[] | null;
-  readonly concurrency: number;
-  readonly bundles: BundleCache;
-  readonly logger: Logger;
-  readonly recordError: (reason: ErrorReason) => void;
-  /** Unix seconds. */
-  readonly now: () => number;
 }
 
 export async function pollElb(

@@ -17,20 +17,14 @@ import {
 import type { Logger } from "../log/logger.js";
 import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
-import type { BundleCache } from "./bundle-cache.js";
+import type { SourcePollDependencies } from "./poller.js";
 import type { CaLinkState, GeminiDbInstanceState, GeminiDbSourceSnapshot } from "./snapshot.js";
 
-export interface GeminiDbPollDependencies {
+export interface GeminiDbPollDependencies extends SourcePollDependencies {
   readonly api: Omit<GeminiDbApiContext, "signal">;
   /** null: discover every instance of the project. */
   readonly instanceIds: readonly string[] | null;
   readonly download: DownloadPolicy;
-  readonly concurrency: number;
-  readonly bundles: BundleCache;
-  readonly logger: Logger;
-  readonly recordError: (reason: ErrorReason) => void;
-  /** Unix seconds. */
-  readonly now: () => number;
 }
 
 export async function pollGeminiDb(

@@ -4,7 +4,22 @@
 // good data. It does not schedule: scheduler.ts decides when.
 
 import type { Logger } from "../log/logger.js";
+import type { ErrorReason } from "../reasons.js";
+import type { BundleCache } from "./bundle-cache.js";
 import { resourceCount, type PollSummary, type Snapshot, type SourceSnapshot } from "./snapshot.js";
+
+/** What every source's poll function needs besides its API context. */
+export interface SourcePollDependencies {
+  /** Most resources worked on at once. */
+  readonly concurrency: number;
+  /** This source's own cache of parsed certificates. */
+  readonly bundles: BundleCache;
+  readonly logger: Logger;
+  /** Counts a failure of this source in hwcert_errors_total. */
+  readonly recordError: (reason: ErrorReason) => void;
+  /** Unix seconds. */
+  readonly now: () => number;
+}
 
 /** Polls one source: previous snapshot in, next snapshot out. May throw only on abort. */
 export interface SourcePoller {

@@ -2,6 +2,7 @@
 // the same marker paging and server-side page cap as the certificate list. References to
 // certificates are stored as given (an id, null or ""), never checked against the certificate
 // store: the real API is what decides, and tests need dangling and empty references too.
+import { readElbPageSize } from "./elb-limit.js";
 import { elbError } from "./errors.js";
 import type { FaultAction } from "./faults.js";
 import { formatIsoSeconds } from "./formats.js";
@@ -122,21 +123,9 @@ export function createElbListeners(deps: ElbListenerDeps): {
     const denied = guardProject(ctx, deps.projects, projectId);
     if (denied !== undefined) return denied;
 
-    const limitParam = ctx.query.get("limit");
-    let limit = deps.maxLimit;
-    if (limitParam !== null) {
-      const parsed = /^\d{1,9}$/.test(limitParam) ? Number(limitParam) : Number.NaN;
-      if (!(parsed >= 0 && parsed <= deps.maxLimit)) {
-        return elbError(
-          400,
-          "ELB.8902",
-          `Invalid input for limit: ${limitParam} (must be an integer from 0 to ${deps.maxLimit})`,
-          ctx.requestId,
-        );
-      }
-      if (parsed > 0) limit = parsed;
-    }
-    const pageSize = Math.min(limit, deps.pageSizeCap);
+    const size = readElbPageSize(ctx, deps.maxLimit, deps.pageSizeCap);
+    if ("reply" in size) return size.reply;
+    const { pageSize } = size;
 
     const items = ofProject(projectId);
     const marker = ctx.query.get("marker");

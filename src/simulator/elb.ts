@@ -2,6 +2,7 @@
 // each record's JSON cached so a page is a slice plus a string join (10,000 certificates stay
 // cheap). Marker paging with a server-side page cap, repeatable filters, details, ELB error bodies.
 import { X509Certificate } from "node:crypto";
+import { readElbPageSize } from "./elb-limit.js";
 import { elbError, faultBody } from "./errors.js";
 import type { FaultAction } from "./faults.js";
 import { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
@@ -257,22 +258,9 @@ export function createElb(deps: ElbDeps): { control: ElbControl; definition: Ser
     const denied = guardProject(ctx, deps.projects, projectId);
     if (denied !== undefined) return denied;
 
-    const limitParam = ctx.query.get("limit");
-    let limit = ELB_MAX_LIMIT;
-    if (limitParam !== null) {
-      const parsed = /^\d{1,9}$/.test(limitParam) ? Number(limitParam) : Number.NaN;
-      if (!(parsed >= 0 && parsed <= ELB_MAX_LIMIT)) {
-        return elbError(
-          400,
-          "ELB.8902",
-          `Invalid input for limit: ${limitParam} (must be an integer from 0 to ${ELB_MAX_LIMIT})`,
-          ctx.requestId,
-        );
-      }
-      // Unsure what the real API does with 0; here it means "the default", like an absent limit.
-      if (parsed > 0) limit = parsed;
-    }
-    const pageSize = Math.min(limit, deps.pageSizeCap);
+    const size = readElbPageSize(ctx, ELB_MAX_LIMIT, deps.pageSizeCap);
+    if ("reply" in size) return size.reply;
+    const { pageSize } = size;
 
     const view = viewOf(projectId);
     const marker = ctx.query.get("marker");
