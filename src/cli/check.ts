@@ -81,7 +81,10 @@ export async function runCheck(
     now: polling.now(),
     nextPollSeconds: null,
     pollInProgress: false,
-    thresholds: () => fixedThresholds(options.warnDays, options.criticalDays),
+    // A resource's own thresholds are the operator's word for it; the day limits for the rest.
+    thresholds: (_validity, resourceId) =>
+      config.thresholdOverrides.get(resourceId) ??
+      fixedThresholds(options.warnDays, options.criticalDays),
     redact: (text) => polling.scrubber.scrub(text),
   });
   const verdict = checkVerdict(model);

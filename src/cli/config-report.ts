@@ -23,6 +23,18 @@ export function renderConfigReport(config: Config): string {
     "downloads",
     `at most ${config.download.maxBytes} bytes from ${config.download.allowedHosts.join(", ")}; plain http ${config.download.allowHttp ? "allowed" : "refused"}`,
   );
+  field(
+    "",
+    "thresholds",
+    config.thresholdOverrides.size === 0
+      ? "lifetime-relative for every certificate"
+      : [...config.thresholdOverrides]
+          .map(
+            ([id, override]) =>
+              `${id} ${formatDays(override.warningSeconds)}/${formatDays(override.criticalSeconds)}`,
+          )
+          .join(", "),
+  );
   lines.push("", `targets (${config.targets.length})`);
   for (const target of config.targets) {
     lines.push(`  ${target.label}`);
@@ -41,6 +53,11 @@ export function renderConfigReport(config: Config): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Seconds as days, to two decimals when not whole: 1209600 → "14d", 129600 → "1.5d". */
+function formatDays(seconds: number): string {
+  return `${Number((seconds / 86_400).toFixed(2))}d`;
 }
 
 function describeAuth(auth: AuthConfig): string {

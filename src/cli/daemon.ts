@@ -36,6 +36,7 @@ const SERVER_GRACE_MS = 2_000;
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const { logger, scrubber, metrics, sources, now } = createPolling(options);
+  const renderOptions = { thresholdOverrides: config.thresholdOverrides };
 
   const exposition = await MetricsExposition.create(
     metrics,
@@ -53,7 +54,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now,
     onPollComplete: async (snapshot, durationSeconds) => {
       metrics.observePollDuration(durationSeconds);
-      await exposition.publish(renderSnapshotMetrics(snapshot));
+      await exposition.publish(renderSnapshotMetrics(snapshot, renderOptions));
       ready = true;
     },
   });
@@ -73,7 +74,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         now: now(),
         nextPollSeconds: next ? next.getTime() / 1000 : null,
         pollInProgress: poller.inFlight !== null,
-        thresholds: lifetimeThresholds,
+        thresholds: (validity, resourceId) =>
+          config.thresholdOverrides.get(resourceId) ?? lifetimeThresholds(validity),
         redact: (text) => scrubber.scrub(text),
       });
     },

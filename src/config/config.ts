@@ -2,6 +2,7 @@
 // validated by load-config.ts; no other module reads the environment or the targets file.
 
 import type { SourceName } from "../sources.js";
+import type { ThresholdOverrides } from "./expiry-thresholds.js";
 import type { Secret } from "./secret.js";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
@@ -69,6 +70,8 @@ export interface Config {
   /** Requests per second per service and target; 0 = no limit. */
   readonly apiRateLimit: number;
   readonly logLevel: LogLevel;
+  /** Per-resource expiry thresholds replacing the lifetime-relative default; usually empty. */
+  readonly thresholdOverrides: ThresholdOverrides;
 }
 
 /** Every secret value of a config, for the log scrubber. */

@@ -19,6 +19,7 @@ import {
   type CredentialFields,
   type CredentialNames,
 } from "./credentials.js";
+import { readThresholdOverrides, type ThresholdOverride } from "./expiry-thresholds.js";
 import { Problems } from "./problems.js";
 import { Secret } from "./secret.js";
 import { SETTING_PREFIX, SETTINGS, type SettingName } from "./settings.js";
@@ -137,6 +138,13 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     text("HWCERT_DOWNLOAD_ALLOW_HTTP"),
   );
   const defaultSources = readSources(problems, "HWCERT_SOURCES", text("HWCERT_SOURCES"));
+  const envThresholds = readThresholdOverrides(
+    problems,
+    "HWCERT_CERTIFICATE_THRESHOLDS",
+    raw("HWCERT_CERTIFICATE_THRESHOLDS"),
+    ID_PATTERN,
+  );
+  let thresholdOverrides = envThresholds;
   const endpointTemplates = {
     elb: text("HWCERT_ELB_ENDPOINT") ?? "",
     geminidb: text("HWCERT_GEMINIDB_ENDPOINT") ?? "",
@@ -172,15 +180,23 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
         );
       }
     }
-    const fileTargets = readTargetsFile(
+    const targetsFile = readTargetsFile(
       problems,
       configFile,
       options.readConfigFile ?? options.readSecretFile,
       options.readSecretFile,
       env,
     );
-    if (fileTargets !== undefined && defaultSources !== undefined) {
-      targets = buildFileTargets(problems, configFile, fileTargets, {
+    if (targetsFile !== undefined && envThresholds !== undefined) {
+      thresholdOverrides = mergeThresholds(
+        problems,
+        `HWCERT_CONFIG_FILE: ${configFile}: thresholds`,
+        envThresholds,
+        targetsFile.thresholds,
+      );
+    }
+    if (targetsFile !== undefined && defaultSources !== undefined) {
+      targets = buildFileTargets(problems, configFile, targetsFile.targets, {
         envAuth,
         defaultSources,
         endpointTemplates,
@@ -209,7 +225,8 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     logLevel === undefined ||
     maxBytes === undefined ||
     allowedHosts === undefined ||
-    allowHttp === undefined
+    allowHttp === undefined ||
+    thresholdOverrides === undefined
   ) {
     return { ok: false, errors: problems.list };
   }
@@ -223,8 +240,32 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     concurrency,
     apiRateLimit,
     logLevel,
+    thresholdOverrides,
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+/** The file's thresholds next to the environment's; a resource named in both is an error. */
+function mergeThresholds(
+  problems: Problems,
+  where: string,
+  fromEnvironment: ReadonlyMap<string, ThresholdOverride>,
+  fromFile: ReadonlyMap<string, ThresholdOverride>,
+): Map<string, ThresholdOverride> | undefined {
+  const merged = new Map(fromEnvironment);
+  let valid = true;
+  for (const [id, override] of fromFile) {
+    if (!ID_PATTERN.test(id)) {
+      problems.add(`${where}.${id}`, `"${id}" is not a valid resource id`);
+      valid = false;
+    } else if (merged.has(id)) {
+      problems.add(`${where}.${id}`, "is also set in HWCERT_CERTIFICATE_THRESHOLDS; set it once");
+      valid = false;
+    } else {
+      merged.set(id, override);
+    }
+  }
+  return valid ? merged : undefined;
 }
 
 interface TargetDefaults {

@@ -133,6 +133,14 @@ export const SETTINGS = [
       "Comma-separated GeminiDB instance IDs to watch; unset = every instance of the project.",
   },
   {
+    name: "HWCERT_CERTIFICATE_THRESHOLDS",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Per-certificate alert thresholds overriding the lifetime-relative default: comma-separated <resource_id>=<warning>/<critical>, e.g. cert-1=14d/3d (units d, h, m, s).",
+  },
+  {
     name: "HWCERT_DOWNLOAD_MAX_BYTES",
     defaultValue: "1048576",
     required: false,

@@ -2,11 +2,13 @@
 // shape with zod (unknown keys are errors, so typos do not pass silently) and resolves each
 // target's own credentials. Secrets are never written in the file itself: they come from a
 // file (`*_file`, as Kubernetes and Docker mount secrets) or an environment variable (`*_env`).
-// Every error names the file and the path inside it.
+// Every error names the file and the path inside it. The file may also hold per-certificate
+// expiry thresholds (`thresholds:`), which apply to whichever target finds the resource.
 
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import type { AuthConfig } from "./config.js";
+import { readThresholdOverride, type ThresholdOverride } from "./expiry-thresholds.js";
 import {
   readSecretFromFile,
   resolveAuth,
@@ -69,9 +71,18 @@ const targetSchema = z.strictObject({
   credentials: credentialsSchema.optional(),
 });
 
+const thresholdSchema = z.strictObject({ warning: text, critical: text });
+
 const fileSchema = z.strictObject({
   targets: z.array(targetSchema).min(1, "lists no target"),
+  thresholds: z.record(text, thresholdSchema).optional(),
 });
+
+export interface TargetsFile {
+  readonly targets: readonly FileTarget[];
+  /** Per-resource expiry thresholds, keyed by resource id (ids not yet checked). */
+  readonly thresholds: ReadonlyMap<string, ThresholdOverride>;
+}
 
 type FileCredentials = z.infer<typeof credentialsSchema>;
 
@@ -90,7 +101,7 @@ export function readTargetsFile(
   readConfigFile: (path: string) => string,
   readSecretFile: (path: string) => string,
   env: Readonly<Record<string, string | undefined>>,
-): FileTarget[] | undefined {
+): TargetsFile | undefined {
   const where = `HWCERT_CONFIG_FILE: ${file}`;
   let content: string;
   try {
@@ -143,7 +154,18 @@ export function readTargetsFile(
       auth,
     });
   }
-  return complete ? targets : undefined;
+  const thresholds = new Map<string, ThresholdOverride>();
+  for (const [id, entry] of Object.entries(parsed.data.thresholds ?? {})) {
+    const override = readThresholdOverride(
+      problems,
+      `${where}: thresholds.${id}`,
+      entry.warning,
+      entry.critical,
+    );
+    if (override === undefined) complete = false;
+    else thresholds.set(id, override);
+  }
+  return complete ? { targets, thresholds } : undefined;
 }
 
 function readCredentials(

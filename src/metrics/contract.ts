@@ -70,6 +70,11 @@ export const METRICS = {
       "key_algorithm",
     ],
   },
+  expiryThreshold: {
+    name: "hwcert_certificate_expiry_threshold_seconds",
+    help: `Operator-set time left (seconds) below which the resource's certificates are warning or critical, replacing the lifetime-relative default (HWCERT_CERTIFICATE_THRESHOLDS); present only for resources with an override. ${POLLED}`,
+    labelNames: ["source", "region", "project_id", "resource_id", "severity"],
+  },
   geminidbLinkUp: {
     name: "hwcert_geminidb_ca_link_up",
     help: `1 when the GeminiDB CA download link was obtained, downloaded with status 200 within the limits, and held at least one certificate; else 0. ${POLLED}`,

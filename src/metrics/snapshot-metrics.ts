@@ -7,6 +7,7 @@
 // and a render holds no per-series structure for the whole snapshot.
 
 import type { ParsedCertificate } from "../certs/types.js";
+import type { ThresholdOverrides } from "../config/expiry-thresholds.js";
 import {
   LISTENER_ROLES,
   type CaLinkState,
@@ -58,7 +59,15 @@ class Family {
   }
 }
 
-export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
+export interface RenderOptions {
+  /** Per-resource expiry thresholds, exported for the resources the snapshot holds. */
+  readonly thresholdOverrides?: ThresholdOverrides;
+}
+
+export function renderSnapshotMetrics(
+  snapshot: Snapshot,
+  options: RenderOptions = {},
+): RenderedMetrics {
   const writer = new TextWriter();
   const elb = snapshot.sources.filter((s) => s.source === "elb");
   const geminidb = snapshot.sources.filter(
@@ -171,6 +180,18 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
       },
     );
   });
+  write(METRICS.expiryThreshold, (family) => {
+    const overrides = options.thresholdOverrides;
+    if (overrides === undefined || overrides.size === 0) return;
+    forEachResourceId(snapshot.sources, (source, id) => {
+      const override = overrides.get(id);
+      if (override === undefined) return;
+      const labels = [source.source, source.region, source.projectId, id];
+      family.set([...labels, "warning"], override.warningSeconds);
+      family.set([...labels, "critical"], override.criticalSeconds);
+      family.endResource();
+    });
+  });
 
   const linkFamily = (spec: FamilySpec, value: (link: CaLinkState) => number | null): void => {
     write(spec, (family) => {
@@ -227,6 +248,17 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
     }
   });
   return { chunks: writer.finish() };
+}
+
+/** The id of every resource (ELB certificate, GeminiDB instance) of every source. */
+function forEachResourceId(
+  sources: readonly SourceSnapshot[],
+  visit: (source: SourceSnapshot, resourceId: string) => void,
+): void {
+  for (const source of sources) {
+    const ids = source.source === "elb" ? source.certificates.keys() : source.instances.keys();
+    for (const id of ids) visit(source, id);
+  }
 }
 
 /**

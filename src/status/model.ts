@@ -122,8 +122,11 @@ export interface StatusInput {
   readonly now: number;
   readonly nextPollSeconds: number | null;
   readonly pollInProgress: boolean;
-  /** The threshold rule: lifetime-relative (page) or fixed days (check). */
-  readonly thresholds: (validity: Validity) => ExpiryThresholds;
+  /**
+   * The threshold rule for one certificate of a resource: lifetime-relative (page) or fixed days
+   * (check), unless the operator set the resource's own.
+   */
+  readonly thresholds: (validity: Validity, resourceId: string) => ExpiryThresholds;
   /** Applied to every error message shown (the daemon's secret scrubber). */
   readonly redact?: (text: string) => string;
 }
@@ -155,7 +158,10 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       | "notAfter"
     >,
   ): CertificateRow => {
-    const thresholds = input.thresholds({ notBefore: fields.notBefore, notAfter: fields.notAfter });
+    const thresholds = input.thresholds(
+      { notBefore: fields.notBefore, notAfter: fields.notAfter },
+      resource.id,
+    );
     const secondsLeft = fields.notAfter - input.now;
     return {
       source: source.source,
