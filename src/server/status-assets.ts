@@ -53,6 +53,9 @@ td{overflow-wrap:break-word}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .nowrap{white-space:nowrap}
 .sub{display:block;color:var(--muted);font-size:12px}
+.stored{color:var(--muted);font-style:italic;white-space:nowrap}
+.uses summary{cursor:pointer;white-space:nowrap}
+.uses ul{margin:4px 0 0;padding-left:16px}
 .id{font:11.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:nowrap;max-width:14em;overflow:hidden;text-overflow:ellipsis}
 .badge{display:inline-block;white-space:nowrap;min-width:64px;text-align:center;border-radius:4px;padding:1px 6px;font-size:12px;font-weight:700;background:#6b7280;color:#fff}
 .up .badge{background:#1e6b34}.down .badge{background:#c81e1e}.idle .badge{background:#6b7280}

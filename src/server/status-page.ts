@@ -109,6 +109,7 @@ function certificateSection(model: StatusModel): string {
     ["Region / project", "text"],
     ["Subject CN", "text"],
     ["Chain", "text"],
+    ["In use", "number"],
   ];
   const head = columns
     .map(
@@ -146,7 +147,30 @@ function certificateRow(row: CertificateRow, index: number): string {
 <td class="nowrap" data-sort="${t(row.source)}">${SOURCE_LABELS[row.source]}<span class="sub">${u(row.resourceType)}</span></td>\
 <td data-sort="${t(`${row.region} ${row.projectId}`)}">${u(row.region)}<span class="sub id" title="${t(row.projectId)}">${u(row.projectId || "(unknown project)")}</span></td>\
 <td data-sort="${t(row.subjectCn)}">${u(row.subjectCn)}${issuer}</td>\
-<td class="nowrap" data-sort="${t(row.chainPosition ?? "~")}">${chain}</td></tr>`;
+<td class="nowrap" data-sort="${t(row.chainPosition ?? "~")}">${chain}</td>\
+${usageCell(row)}</tr>`;
+}
+
+const ROLE_LABELS = { default: "default", sni: "SNI", client_ca: "client CA" } as const;
+
+/** ELB: how many listeners use the certificate, and which; stored-only and unknown said so. */
+function usageCell(row: CertificateRow): string {
+  if (row.source !== "elb") return '<td data-sort="-2">—</td>';
+  const uses = row.listeners;
+  if (uses === null) {
+    return '<td data-sort="-1"><span class="sub" title="The listener list has not been read yet">unknown</span></td>';
+  }
+  if (uses.length === 0) {
+    return '<td data-sort="0"><span class="stored" title="No ELB listener uses this certificate">stored only</span></td>';
+  }
+  const items = uses
+    .map((use) => {
+      const port = use.port === null ? "" : ` ${use.port}`;
+      return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
+    })
+    .join("");
+  const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
+  return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
 }
 
 function sourceSection(sources: readonly SourceRow[], now: number): string {

@@ -42,6 +42,8 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
       fingerprintSha256: row.fingerprintSha256,
       warningBelowDays: roundDays(row.thresholds.warningSeconds),
       criticalBelowDays: roundDays(row.thresholds.criticalSeconds),
+      // null: unknown (or a source without listeners); []: stored only, in use by nothing.
+      listeners: row.listeners,
     })),
     sources: model.sources.map((source) => ({
       source: source.source,

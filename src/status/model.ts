@@ -7,6 +7,7 @@ import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
 import type {
   CertificateOrigin,
   ElbSourceSnapshot,
+  ListenerBinding,
   GeminiDbSourceSnapshot,
   Snapshot,
   SourceSnapshot,
@@ -45,6 +46,11 @@ export interface CertificateRow {
   readonly secondsLeft: number;
   readonly thresholds: ExpiryThresholds;
   readonly severity: Severity;
+  /**
+   * ELB: the listeners using the certificate, empty when it is only stored; null when the
+   * listener list has not been read (unknown) and for sources without listeners.
+   */
+  readonly listeners: readonly ListenerBinding[] | null;
 }
 
 export interface SourceRow {
@@ -131,6 +137,14 @@ export interface StatusInput {
   readonly redact?: (text: string) => string;
 }
 
+/** The resource a certificate row belongs to. */
+interface ResourceRef {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly listeners: readonly ListenerBinding[] | null;
+}
+
 /** An expire_time within this of a parsed notAfter is that certificate's (no extra row). */
 const SAME_TIME_TOLERANCE_SECONDS = 1;
 
@@ -145,7 +159,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
 
   const row = (
     source: SourceSnapshot,
-    resource: { id: string; name: string; type: string },
+    resource: ResourceRef,
     fields: Pick<
       CertificateRow,
       | "kind"
@@ -174,11 +188,12 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       secondsLeft,
       thresholds,
       severity: classifyExpiry(secondsLeft, thresholds),
+      listeners: resource.listeners,
     };
   };
   const x509Row = (
     source: SourceSnapshot,
-    resource: { id: string; name: string; type: string },
+    resource: ResourceRef,
     x509: ParsedCertificate,
   ): CertificateRow =>
     row(source, resource, {
@@ -194,7 +209,14 @@ export function buildStatusModel(input: StatusInput): StatusModel {
 
   const addElb = (source: ElbSourceSnapshot): void => {
     for (const certificate of source.certificates.values()) {
-      const resource = { id: certificate.id, name: certificate.name, type: certificate.type };
+      const resource: ResourceRef = {
+        id: certificate.id,
+        name: certificate.name,
+        type: certificate.type,
+        listeners: source.listenerBindings
+          ? (source.listenerBindings.get(certificate.id) ?? [])
+          : null,
+      };
       for (const x509 of certificate.certificates) {
         certificates.push(x509Row(source, resource, x509));
       }
@@ -227,7 +249,12 @@ export function buildStatusModel(input: StatusInput): StatusModel {
 
   const addGeminiDb = (source: GeminiDbSourceSnapshot): void => {
     for (const instance of source.instances.values()) {
-      const resource = { id: instance.id, name: instance.name, type: instance.datastoreType };
+      const resource: ResourceRef = {
+        id: instance.id,
+        name: instance.name,
+        type: instance.datastoreType,
+        listeners: null,
+      };
       const seen = new Set<string>();
       for (const link of instance.links) {
         for (const x509 of link.certificates) {

@@ -208,6 +208,32 @@ describe("ELB listener bindings", () => {
     expect(expectPromtoolClean(await exporter.scrapeText(), skip)).toBe("");
   });
 
+  it("shows each certificate's listeners on the status page and in its JSON", async () => {
+    const response = await fetch(`${exporter.baseUrl}/?format=json`);
+    const body = (await response.json()) as {
+      certificates: {
+        resourceId: string;
+        chainPosition: string | null;
+        listeners: { role: string; listenerName: string; port: number | null }[] | null;
+      }[];
+    };
+    const leafUses = (key: CertificateKey) =>
+      body.certificates
+        .find((row) => row.resourceId === certificates[key] && row.chainPosition !== "intermediate")
+        ?.listeners?.map((use) => `${use.role} ${use.listenerName} ${String(use.port)}`)
+        .sort();
+    expect(leafUses("web")).toEqual(["default mtls-443 443", "sni shared-8443 8443"]);
+    expect(leafUses("ca")).toEqual(["client_ca mtls-443 443"]);
+    expect(leafUses("unused")).toEqual([]);
+
+    const html = await (await fetch(`${exporter.baseUrl}/`)).text();
+    const rowOf = (key: CertificateKey): string =>
+      html.split("\n").find((line) => line.includes(`title="${certificates[key]}"`)) ?? "";
+    expect(rowOf("api")).toContain("<summary>2 listeners</summary>");
+    expect(rowOf("api")).toContain("SNI · <bdi>tls-9443</bdi>");
+    expect(rowOf("unused")).toContain(">stored only</span>");
+  });
+
   it("keeps the last good bindings while the listener API fails, and still updates certificates", async () => {
     const before = await exporter.scrape();
     const errorLabels = { source: "elb", reason: "http_5xx" };
@@ -290,5 +316,15 @@ describe("ELB listener bindings before any listener listing succeeded", () => {
     expect(select(samples, BINDINGS)).toHaveLength(0);
     expect(select(samples, LISTENER_INFO)).toHaveLength(0);
     expect(valueOf(samples, "hwcert_source_up", { source: "elb" })).toBe(1);
+  });
+
+  it("says unknown on the status page rather than stored only", async () => {
+    const body = (await (await fetch(`${exporter.baseUrl}/?format=json`)).json()) as {
+      certificates: { listeners: unknown }[];
+    };
+    expect(body.certificates.map((row) => row.listeners)).toEqual([null, null]);
+    const html = await (await fetch(`${exporter.baseUrl}/`)).text();
+    expect(html).toContain(">unknown</span>");
+    expect(html).not.toContain("stored only");
   });
 });
