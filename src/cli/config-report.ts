@@ -35,6 +35,13 @@ export function renderConfigReport(config: Config): string {
           )
           .join(", "),
   );
+  field(
+    "",
+    "owner tags",
+    config.ownerTags.length === 0
+      ? "none read"
+      : config.ownerTags.map((tag) => `${tag.key} (label ${tag.label})`).join(", "),
+  );
   lines.push("", `targets (${config.targets.length})`);
   for (const target of config.targets) {
     lines.push(`  ${target.label}`);

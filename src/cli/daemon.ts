@@ -6,7 +6,7 @@
 import type { Logger } from "../log/logger.js";
 import { MetricsExposition } from "../metrics/exposition.js";
 import type { LiveMetrics } from "../metrics/live-metrics.js";
-import { renderSnapshotMetrics } from "../metrics/snapshot-metrics.js";
+import { renderSnapshotMetrics, type RenderOptions } from "../metrics/snapshot-metrics.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
@@ -36,15 +36,21 @@ const SERVER_GRACE_MS = 2_000;
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const { logger, scrubber, metrics, sources, now } = createPolling(options);
-  const renderOptions = { thresholdOverrides: config.thresholdOverrides };
+  const renderOptions: RenderOptions = {
+    thresholdOverrides: config.thresholdOverrides,
+    ownerTags: config.ownerTags,
+  };
 
   const exposition = await MetricsExposition.create(
     metrics,
-    renderSnapshotMetrics({
-      sources: sources.map((source) => source.initial),
-      completedPolls: 0,
-      lastPoll: null,
-    }),
+    renderSnapshotMetrics(
+      {
+        sources: sources.map((source) => source.initial),
+        completedPolls: 0,
+        lastPoll: null,
+      },
+      renderOptions,
+    ),
     logger,
   );
   let ready = false;

@@ -116,6 +116,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       return poll({ ...previous, projectId: id }, id, signal);
     };
 
+  const ownerTagKeys = config.ownerTags.map((tag) => tag.key);
   return target.sources.map((name): TargetSource => {
     if (name === "elb") {
       const elbDeps = {
@@ -125,6 +126,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
         logger: log,
         recordError: recordErrorFor("elb"),
         now: deps.now,
+        ownerTagKeys,
       };
       const poll = withProject(
         "elb",
@@ -154,6 +156,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       logger: log,
       recordError: recordErrorFor("geminidb"),
       now: deps.now,
+      ownerTagKeys,
     };
     const poll = withProject(
       "geminidb",

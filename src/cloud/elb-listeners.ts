@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { ElbApiContext, ShapeProblemHandler } from "./elb.js";
 import { listElbPages } from "./elb-paging.js";
+import { readTags, type ResourceTag } from "./tags.js";
 
 export interface ElbListener {
   readonly id: string;
@@ -17,6 +18,8 @@ export interface ElbListener {
   readonly sniCertificateIds: readonly string[];
   readonly clientCaCertificateId: string | null;
   readonly loadBalancerIds: readonly string[];
+  /** The listener's tags; malformed entries left out. */
+  readonly tags: readonly ResourceTag[];
 }
 
 const reference = z.string().nullish();
@@ -30,6 +33,7 @@ const listenerSchema = z.object({
   sni_container_refs: z.array(z.string()).nullish(),
   client_ca_tls_container_ref: reference,
   loadbalancers: z.array(z.object({ id: z.string() })).nullish(),
+  tags: z.unknown(),
 });
 
 function toListener(info: z.infer<typeof listenerSchema>): ElbListener {
@@ -42,6 +46,7 @@ function toListener(info: z.infer<typeof listenerSchema>): ElbListener {
     sniCertificateIds: (info.sni_container_refs ?? []).filter((id) => id !== ""),
     clientCaCertificateId: info.client_ca_tls_container_ref || null,
     loadBalancerIds: (info.loadbalancers ?? []).map((balancer) => balancer.id),
+    tags: readTags(info.tags),
   };
 }
 

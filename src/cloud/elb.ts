@@ -16,6 +16,8 @@ export interface ElbCertificate {
   readonly expireTime: string | null;
   /** The certificate PEM (leaf and chain); null when the response did not include it. */
   readonly certificatePem: string | null;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
 }
 
 export interface ElbApiContext {
@@ -35,6 +37,7 @@ const certificateInfoSchema = z.object({
   type: z.string().nullish(),
   certificate: z.string().nullish(),
   expire_time: z.string().nullish(),
+  enterprise_project_id: z.string().nullish(),
 });
 
 const showResponseSchema = z.object({ certificate: z.unknown() });
@@ -46,6 +49,7 @@ function toCertificate(info: z.infer<typeof certificateInfoSchema>): ElbCertific
     type: info.type ?? "",
     expireTime: info.expire_time ?? null,
     certificatePem: info.certificate ?? null,
+    enterpriseProjectId: info.enterprise_project_id ?? "",
   };
 }
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { describeIssues, shapeError } from "./shape.js";
 import type { CloudClient } from "./http-client.js";
+import { readTags, type ResourceTag } from "./tags.js";
 
 export interface GeminiDbInstance {
   readonly id: string;
@@ -15,6 +16,8 @@ export interface GeminiDbInstance {
   readonly ssl: "0" | "1" | null;
   /** Set when the instance uses a certificate from Cloud Certificate Manager. */
   readonly ccmCertificateId: string | null;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
 }
 
 export interface DownloadLink {
@@ -56,6 +59,7 @@ const instanceSchema = z.object({
   datastore: z.object({ type: z.string().nullish() }).nullish(),
   ssl: sslSchema,
   ccm_cert_info: z.object({ cert_id: z.string().nullish() }).nullish(),
+  enterprise_project_id: z.string().nullish(),
 });
 
 const listSchema = z.object({
@@ -80,6 +84,7 @@ function toInstance(info: z.infer<typeof instanceSchema>): GeminiDbInstance {
     datastoreType: (info.datastore?.type ?? "").toLowerCase(),
     ssl: info.ssl,
     ccmCertificateId: ccm ? (ccm.cert_id ?? "") : null,
+    enterpriseProjectId: info.enterprise_project_id ?? "",
   };
 }
 
@@ -172,4 +177,26 @@ export async function showSslCertDownloadLinks(
     category: cert.category ?? "",
     url: cert.download_link,
   }));
+}
+
+const tagsSchema = z.object({ tags: z.array(z.unknown()) });
+
+/** The tags of one instance (`GET …/instances/{id}/tags`); malformed entries left out. */
+export async function listGeminiDbInstanceTags(
+  context: GeminiDbApiContext,
+  instanceId: string,
+): Promise<ResourceTag[]> {
+  const operation = "list_instance_tags";
+  const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances/${encodeURIComponent(instanceId)}/tags`;
+  const response = await context.client.getJson({
+    service: "geminidb",
+    operation,
+    url,
+    signal: context.signal,
+  });
+  const parsed = tagsSchema.safeParse(response.body);
+  if (!parsed.success) {
+    throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
+  }
+  return readTags(parsed.data.tags);
 }

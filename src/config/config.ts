@@ -30,6 +30,13 @@ export interface ListenAddress {
   readonly port: number;
 }
 
+/** A resource tag exported as a label: the tag key as written in the cloud, and its label. */
+export interface OwnerTag {
+  readonly key: string;
+  /** `tag_` + the key with every character outside [a-zA-Z0-9_] replaced by `_`. */
+  readonly label: string;
+}
+
 /** One region and project to watch, with its own credentials, endpoints and sources. */
 export interface TargetConfig {
   /** Where the target came from, for logs and errors: `environment` or `targets[2]`. */
@@ -72,6 +79,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Per-resource expiry thresholds replacing the lifetime-relative default; usually empty. */
   readonly thresholdOverrides: ThresholdOverrides;
+  /** Tags read from resources for ownership labels; empty: none read. */
+  readonly ownerTags: readonly OwnerTag[];
 }
 
 /** Every secret value of a config, for the log scrubber. */

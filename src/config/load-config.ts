@@ -11,6 +11,7 @@ import {
   type Config,
   type ListenAddress,
   type LogLevel,
+  type OwnerTag,
   type TargetConfig,
 } from "./config.js";
 import {
@@ -145,6 +146,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     ID_PATTERN,
   );
   let thresholdOverrides = envThresholds;
+  const ownerTags = readOwnerTags(problems, "HWCERT_OWNER_TAGS", raw("HWCERT_OWNER_TAGS"));
   const endpointTemplates = {
     elb: text("HWCERT_ELB_ENDPOINT") ?? "",
     geminidb: text("HWCERT_GEMINIDB_ENDPOINT") ?? "",
@@ -226,7 +228,8 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     maxBytes === undefined ||
     allowedHosts === undefined ||
     allowHttp === undefined ||
-    thresholdOverrides === undefined
+    thresholdOverrides === undefined ||
+    ownerTags === undefined
   ) {
     return { ok: false, errors: problems.list };
   }
@@ -241,8 +244,57 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     apiRateLimit,
     logLevel,
     thresholdOverrides,
+    ownerTags,
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+/** Huawei Cloud allows at most 20 tags per resource; more labels than that cannot be meant. */
+const MAX_OWNER_TAGS = 20;
+
+/**
+ * HWCERT_OWNER_TAGS: tag keys as written in the cloud (case-sensitive, up to 128 characters), each
+ * exported as a `tag_<key>` label. Two keys that would make the same label name are an error.
+ */
+function readOwnerTags(
+  problems: Problems,
+  name: string,
+  value: string | undefined,
+): OwnerTag[] | undefined {
+  if (value === undefined) return [];
+  const keys = value
+    .split(",")
+    .map((key) => key.trim())
+    .filter((key) => key !== "");
+  if (keys.length === 0) return problems.add(name, "is set but lists no tag key");
+  if (keys.length > MAX_OWNER_TAGS) {
+    return problems.add(name, `lists ${keys.length} tag keys; at most ${MAX_OWNER_TAGS}`);
+  }
+  const tags: OwnerTag[] = [];
+  const byLabel = new Map<string, string>();
+  let valid = true;
+  for (const key of keys) {
+    if (key.length > 128 || /[=\s\p{Cc}]/u.test(key)) {
+      problems.add(name, `"${key}" is not a tag key (at most 128 characters, no "=" or spaces)`);
+      valid = false;
+      continue;
+    }
+    const label = `tag_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+    const other = byLabel.get(label);
+    if (other !== undefined) {
+      problems.add(
+        name,
+        other === key
+          ? `"${key}" is listed twice`
+          : `"${other}" and "${key}" would both be label ${label}`,
+      );
+      valid = false;
+      continue;
+    }
+    byLabel.set(label, key);
+    tags.push({ key, label });
+  }
+  return valid ? tags : undefined;
 }
 
 /** The file's thresholds next to the environment's; a resource named in both is an error. */

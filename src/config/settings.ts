@@ -141,6 +141,14 @@ export const SETTINGS = [
       "Per-certificate alert thresholds overriding the lifetime-relative default: comma-separated <resource_id>=<warning>/<critical>, e.g. cert-1=14d/3d (units d, h, m, s).",
   },
   {
+    name: "HWCERT_OWNER_TAGS",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Comma-separated resource tag keys exported as tag_<key> labels of hwcert_resource_owner_info, e.g. team,env; unset = no tags read.",
+  },
+  {
     name: "HWCERT_DOWNLOAD_MAX_BYTES",
     defaultValue: "1048576",
     required: false,

@@ -75,6 +75,19 @@ export const METRICS = {
     help: `Operator-set time left (seconds) below which the resource's certificates are warning or critical, replacing the lifetime-relative default (HWCERT_CERTIFICATE_THRESHOLDS); present only for resources with an override. ${POLLED}`,
     labelNames: ["source", "region", "project_id", "resource_id", "severity"],
   },
+  resourceOwnerInfo: {
+    name: "hwcert_resource_owner_info",
+    help: `Who owns each resource (always 1): its enterprise project and the configured tags (HWCERT_OWNER_TAGS) as tag_<key> labels; join it to alerts for routing. ${POLLED}`,
+    /** Followed by one `tag_<key>` label per configured tag. */
+    labelNames: [
+      "source",
+      "region",
+      "project_id",
+      "resource_id",
+      "enterprise_project_id",
+      "enterprise_project_name",
+    ],
+  },
   geminidbLinkUp: {
     name: "hwcert_geminidb_ca_link_up",
     help: `1 when the GeminiDB CA download link was obtained, downloaded with status 200 within the limits, and held at least one certificate; else 0. ${POLLED}`,

@@ -7,10 +7,13 @@
 // and a render holds no per-series structure for the whole snapshot.
 
 import type { ParsedCertificate } from "../certs/types.js";
+import type { OwnerTag } from "../config/config.js";
 import type { ThresholdOverrides } from "../config/expiry-thresholds.js";
 import {
   LISTENER_ROLES,
   type CaLinkState,
+  type ListenerBinding,
+  type OwnerTags,
   type GeminiDbSourceSnapshot,
   type Snapshot,
   type SourceSnapshot,
@@ -62,6 +65,10 @@ class Family {
 export interface RenderOptions {
   /** Per-resource expiry thresholds, exported for the resources the snapshot holds. */
   readonly thresholdOverrides?: ThresholdOverrides;
+  /** The configured owner tags, each a label of hwcert_resource_owner_info. */
+  readonly ownerTags?: readonly OwnerTag[];
+  /** Enterprise project names by id, where known. */
+  readonly enterpriseProjectNames?: ReadonlyMap<string, string>;
 }
 
 export function renderSnapshotMetrics(
@@ -192,6 +199,50 @@ export function renderSnapshotMetrics(
       family.endResource();
     });
   });
+  const ownerTags = options.ownerTags ?? [];
+  const ownerSpec: FamilySpec = {
+    ...METRICS.resourceOwnerInfo,
+    labelNames: [...METRICS.resourceOwnerInfo.labelNames, ...ownerTags.map((tag) => tag.label)],
+  };
+  write(ownerSpec, (family) => {
+    const names = options.enterpriseProjectNames;
+    const owner = (
+      source: SourceSnapshot,
+      id: string,
+      enterpriseProjectId: string,
+      tagValue: (key: string) => string,
+    ): void => {
+      family.set(
+        [
+          source.source,
+          source.region,
+          source.projectId,
+          id,
+          enterpriseProjectId,
+          names?.get(enterpriseProjectId) ?? "",
+          ...ownerTags.map((tag) => tagValue(tag.key)),
+        ],
+        1,
+      );
+      family.endResource();
+    };
+    for (const source of snapshot.sources) {
+      if (source.source === "elb") {
+        for (const certificate of source.certificates.values()) {
+          const uses = source.listenerBindings?.get(certificate.id) ?? [];
+          owner(source, certificate.id, certificate.enterpriseProjectId, (key) =>
+            listenerTagValue(uses, key),
+          );
+        }
+      } else {
+        for (const instance of source.instances.values()) {
+          owner(source, instance.id, instance.enterpriseProjectId, (key) =>
+            tagValue(instance.tags, key),
+          );
+        }
+      }
+    }
+  });
 
   const linkFamily = (spec: FamilySpec, value: (link: CaLinkState) => number | null): void => {
     write(spec, (family) => {
@@ -248,6 +299,23 @@ export function renderSnapshotMetrics(
     }
   });
   return { chunks: writer.finish() };
+}
+
+function tagValue(tags: OwnerTags | null, key: string): string {
+  return (tags !== null && Object.hasOwn(tags, key) ? tags[key] : undefined) ?? "";
+}
+
+/**
+ * An ELB certificate's tag value: from the listeners that use it (a certificate has no tags of
+ * its own); their distinct values sorted and joined with "," when they disagree.
+ */
+function listenerTagValue(uses: readonly ListenerBinding[], key: string): string {
+  const values = new Set<string>();
+  for (const use of uses) {
+    const value = tagValue(use.tags, key);
+    if (value !== "") values.add(value);
+  }
+  return [...values].sort().join(",");
 }
 
 /** The id of every resource (ELB certificate, GeminiDB instance) of every source. */

@@ -16,6 +16,7 @@ import {
 import { listElbListenerPages, type ElbListener } from "../cloud/elb-listeners.js";
 import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
+import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
 import type { ElbCertificateState, ElbSourceSnapshot, ListenerBinding } from "./snapshot.js";
 
@@ -165,7 +166,7 @@ async function pollListenerBindings(
   const bindings = new Map<string, ListenerBinding[]>();
   try {
     for await (const page of listElbListenerPages(api, onShapeProblem)) {
-      for (const listener of page) addBindings(bindings, listener);
+      for (const listener of page) addBindings(bindings, listener, deps.ownerTagKeys);
     }
   } catch (error) {
     api.signal?.throwIfAborted();
@@ -181,13 +182,18 @@ async function pollListenerBindings(
   return bindings;
 }
 
-function addBindings(bindings: Map<string, ListenerBinding[]>, listener: ElbListener): void {
+function addBindings(
+  bindings: Map<string, ListenerBinding[]>,
+  listener: ElbListener,
+  ownerTagKeys: readonly string[],
+): void {
   const base = {
     listenerId: listener.id,
     listenerName: listener.name,
     protocol: listener.protocol,
     port: listener.port,
     loadBalancerId: listener.loadBalancerIds.join(","),
+    tags: pickOwnerTags(listener.tags, ownerTagKeys),
   };
   const add = (certificateId: string, role: ListenerBinding["role"]): void => {
     let list = bindings.get(certificateId);
@@ -301,7 +307,8 @@ function buildState(
     last.certificates === bundle.certificates &&
     last.expireTimeSeconds === expireTimeSeconds &&
     last.name === certificate.name &&
-    last.type === certificate.type
+    last.type === certificate.type &&
+    last.enterpriseProjectId === certificate.enterpriseProjectId
   ) {
     return last;
   }
@@ -310,6 +317,11 @@ function buildState(
 
 function toIdentity(
   certificate: ElbCertificate,
-): Pick<ElbCertificateState, "id" | "name" | "type"> {
-  return { id: certificate.id, name: certificate.name, type: certificate.type };
+): Pick<ElbCertificateState, "id" | "name" | "type" | "enterpriseProjectId"> {
+  return {
+    id: certificate.id,
+    name: certificate.name,
+    type: certificate.type,
+    enterpriseProjectId: certificate.enterpriseProjectId,
+  };
 }

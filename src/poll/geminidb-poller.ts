@@ -9,6 +9,7 @@ import type { ParsedBundle } from "../certs/types.js";
 import { downloadFile, type DownloadPolicy } from "../cloud/download.js";
 import { CloudApiError } from "../cloud/errors.js";
 import {
+  listGeminiDbInstanceTags,
   listGeminiDbInstances,
   showSslCertDownloadLinks,
   type GeminiDbApiContext,
@@ -17,6 +18,7 @@ import {
 import type { Logger } from "../log/logger.js";
 import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
+import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
 import type { CaLinkState, GeminiDbInstanceState, GeminiDbSourceSnapshot } from "./snapshot.js";
 
@@ -73,7 +75,9 @@ export async function pollGeminiDb(
       ),
     ),
   );
-  const next = new Map(states.map((state) => [state.id, state]));
+  const tagged = await readOwnerTags(states, previous, api, deps, limit, log, reportApiError);
+  signal.throwIfAborted();
+  const next = new Map(tagged.map((state) => [state.id, state]));
   // An entry that could not be read is not a deleted instance: while any was skipped, every
   // known instance the list did not name keeps its last good state (else it silently vanished).
   if (skipped > 0) {
@@ -128,6 +132,59 @@ async function findConfigured(
   return found.filter((instance) => instance !== undefined);
 }
 
+/** An instance as probed, before its owner tags are added. */
+type ProbedInstance = Omit<GeminiDbInstanceState, "tags" | "tagsReadAtSeconds">;
+
+/**
+ * Adds each instance's configured owner tags: re-read when older than TAGS_REFRESH_SECONDS (or
+ * never read), else carried over. A failed read keeps the last tags and is counted; it never
+ * fails the poll, since tags only label ownership.
+ */
+async function readOwnerTags(
+  probed: readonly ProbedInstance[],
+  previous: GeminiDbSourceSnapshot,
+  api: GeminiDbApiContext,
+  deps: GeminiDbPollDependencies,
+  limit: ReturnType<typeof pLimit>,
+  log: Logger,
+  reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
+): Promise<GeminiDbInstanceState[]> {
+  if (deps.ownerTagKeys.length === 0) {
+    return probed.map((state) => ({ ...state, tags: null, tagsReadAtSeconds: null }));
+  }
+  const now = deps.now();
+  return Promise.all(
+    probed.map(async (state): Promise<GeminiDbInstanceState> => {
+      const last = previous.instances.get(state.id);
+      const lastTags = {
+        tags: last?.tags ?? null,
+        tagsReadAtSeconds: last?.tagsReadAtSeconds ?? null,
+      };
+      if (
+        lastTags.tagsReadAtSeconds !== null &&
+        now - lastTags.tagsReadAtSeconds < TAGS_REFRESH_SECONDS
+      ) {
+        return { ...state, ...lastTags };
+      }
+      return limit(async () => {
+        try {
+          const tags = await listGeminiDbInstanceTags(api, state.id);
+          return {
+            ...state,
+            tags: pickOwnerTags(tags, deps.ownerTagKeys),
+            tagsReadAtSeconds: now,
+          };
+        } catch (error) {
+          if (!(error instanceof CloudApiError) || api.signal?.aborted === true) throw error;
+          reportApiError(error, { instanceId: state.id });
+          log.debug({ instanceId: state.id }, "GeminiDB instance tags kept from the last read");
+          return { ...state, ...lastTags };
+        }
+      });
+    }),
+  );
+}
+
 async function probeInstance(
   instance: GeminiDbInstance,
   last: GeminiDbInstanceState | undefined,
@@ -135,12 +192,13 @@ async function probeInstance(
   deps: GeminiDbPollDependencies,
   log: Logger,
   signal: AbortSignal,
-): Promise<GeminiDbInstanceState> {
+): Promise<ProbedInstance> {
   const base = {
     id: instance.id,
     name: instance.name,
     datastoreType: instance.datastoreType,
     ssl: instance.ssl ?? "",
+    enterpriseProjectId: instance.enterpriseProjectId,
   } as const;
   if (instance.ssl === "0") return { ...base, certOrigin: "", links: [] };
   // A CCM certificate is not served through the download link; issue 9's CCM source covers it.

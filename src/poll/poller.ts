@@ -19,6 +19,8 @@ export interface SourcePollDependencies {
   readonly recordError: (reason: ErrorReason) => void;
   /** Unix seconds. */
   readonly now: () => number;
+  /** Tag keys to read for ownership labels (HWCERT_OWNER_TAGS); empty: read none. */
+  readonly ownerTagKeys: readonly string[];
 }
 
 /** Polls one source: previous snapshot in, next snapshot out. May throw only on abort. */

@@ -26,10 +26,15 @@ export interface SourceStatus {
   readonly lastError: { readonly reason: ErrorReason; readonly message: string } | null;
 }
 
+/** The configured owner tags (HWCERT_OWNER_TAGS) a resource carries: tag key → value. */
+export type OwnerTags = Readonly<Record<string, string>>;
+
 export interface ElbCertificateState {
   readonly id: string;
   readonly name: string;
   readonly type: string;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
   /** The API's expire_time in Unix seconds; null when absent or unreadable. */
   readonly expireTimeSeconds: number | null;
   /** Every X.509 certificate of the PEM (leaf and chain); empty when the PEM is broken. */
@@ -50,6 +55,8 @@ export interface ListenerBinding {
   readonly port: number | null;
   /** The listener's load balancer ids joined by "," (usually one); "" when none. */
   readonly loadBalancerId: string;
+  /** The listener's configured owner tags (ELB certificates have no tags of their own). */
+  readonly tags: OwnerTags;
 }
 
 export interface ElbSourceSnapshot extends SourceKey, SourceStatus {
@@ -91,6 +98,12 @@ export interface GeminiDbInstanceState {
   readonly certOrigin: CertificateOrigin;
   /** One entry per download-link category; empty when not probed. */
   readonly links: readonly CaLinkState[];
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
+  /** The configured owner tags; null when none are configured or they were never read. */
+  readonly tags: OwnerTags | null;
+  /** Unix seconds of the last successful tag read; null when never read. */
+  readonly tagsReadAtSeconds: number | null;
 }
 
 export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {

@@ -44,6 +44,7 @@ export interface ElbListenerInput {
   readonly adminStateUp?: boolean;
   readonly projectId?: string;
   readonly enterpriseProjectId?: string;
+  readonly tags?: readonly { readonly key: string; readonly value: string }[];
 }
 
 export interface ElbListenerControl {
@@ -109,7 +110,7 @@ export function createElbListeners(deps: ElbListenerDeps): {
         admin_state_up: input.adminStateUp ?? true,
         project_id: projectId,
         enterprise_project_id: input.enterpriseProjectId ?? "0",
-        tags: [],
+        tags: input.tags ?? [],
         created_at: formatIsoSeconds(deps.now()),
       });
       return id;

@@ -11,6 +11,7 @@ export type Operation =
   | "elb.listListeners"
   | "geminidb.listInstances"
   | "geminidb.showDownloadLink"
+  | "geminidb.listInstanceTags"
   | "iam.createToken"
   | "iam.listProjects"
   | "obs.getObject"

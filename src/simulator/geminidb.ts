@@ -34,6 +34,8 @@ export interface GeminiDbInstanceInput {
   readonly ssl?: "0" | "1";
   readonly ccmCertInfo?: { readonly certId: string; readonly certType: string };
   readonly projectId?: string;
+  /** Served by `GET …/instances/{id}/tags` only (the list does not print tags). */
+  readonly tags?: readonly { readonly key: string; readonly value: string }[];
   /** Serve this CA file through the download link (same as setCaFile afterwards). */
   readonly caFile?: { readonly bytes: Uint8Array | string; readonly options?: CaFileOptions };
   /** Extra wire fields merged into the instance JSON (shape tests). */
@@ -330,10 +332,20 @@ export function createGeminiDb(deps: GeminiDbDeps): {
     });
   };
 
+  const listTags = (ctx: RouteContext, projectId: string, instanceId: string): Reply => {
+    const denied = guardProject(ctx, deps.projects, projectId);
+    if (denied !== undefined) return denied;
+    const stored = byId.get(instanceId);
+    if (stored?.projectId !== projectId) {
+      return dbsError(404, "DBS.200823", `The DB instance ${instanceId} does not exist.`);
+    }
+    return jsonReply(200, { tags: stored.input.tags ?? [] });
+  };
+
   const definition: ServiceDefinition = {
     service: "geminidb",
     route(method, segments) {
-      // /v3/{project_id}/instances[/{instance_id}/ssl-cert/download-link]
+      // /v3/{project_id}/instances[/{instance_id}/ssl-cert/download-link | /{instance_id}/tags]
       if (method !== "GET" || segments[0] !== "v3" || segments[2] !== "instances") return undefined;
       const projectId = segments[1] ?? "";
       if (segments.length === 3) {
@@ -352,6 +364,12 @@ export function createGeminiDb(deps: GeminiDbDeps): {
         return {
           operation: "geminidb.showDownloadLink",
           handle: (ctx) => showDownloadLink(ctx, projectId, instanceId),
+        };
+      }
+      if (segments.length === 5 && instanceId !== undefined && segments[4] === "tags") {
+        return {
+          operation: "geminidb.listInstanceTags",
+          handle: (ctx) => listTags(ctx, projectId, instanceId),
         };
       }
       return undefined;

@@ -48,7 +48,7 @@ export function elbCertificate(
   certificates: readonly ParsedCertificate[],
   expireTimeSeconds: number | null = certificates[0]?.notAfter ?? null,
 ): ElbCertificateState {
-  return { id, name, type: "server", expireTimeSeconds, certificates };
+  return { id, name, type: "server", enterpriseProjectId: "0", expireTimeSeconds, certificates };
 }
 
 const status = {
@@ -96,6 +96,9 @@ export function instance(
     ssl: "1",
     certOrigin: "download_link",
     links,
+    enterpriseProjectId: "0",
+    tags: null,
+    tagsReadAtSeconds: null,
   };
 }
 
