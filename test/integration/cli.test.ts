@@ -132,6 +132,36 @@ describe("check: exit codes follow the certificates' real expiry", () => {
     expect(result.stdout).toMatch(new RegExp(`Exit ${expected} \\(`));
   });
 
+  it("judges a resource with its own thresholds by those, the rest by the day limits", async () => {
+    const now = Date.now();
+    const add = async (name: string, daysLeft: number): Promise<string> =>
+      sim.elb.add({
+        name,
+        certificate: (
+          await generateChain({
+            commonName: `${name}.example.com`,
+            notBefore: new Date(now - 60 * DAY_MS),
+            notAfter: new Date(now + daysLeft * DAY_MS),
+            depth: 1,
+          })
+        ).certificatePem,
+      });
+    const weekly = await add("weekly", 20);
+    // Without its own thresholds, 20 days left is within the default --warn-days (30).
+    expect((await check()).code).toBe(1);
+    expect((await check([], { HWCERT_CERTIFICATE_THRESHOLDS: `${weekly}=10d/5d` })).code).toBe(0);
+    const yearly = await add("yearly", 60);
+    const result = await check(["-o", "json"], {
+      HWCERT_CERTIFICATE_THRESHOLDS: `${weekly}=10d/5d,${yearly}=90d/70d`,
+    });
+    expect(result.code).toBe(2);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.certificates.map((row) => [row.resourceName, row.severity])).toEqual([
+      ["weekly", "ok"],
+      ["yearly", "critical"],
+    ]);
+  });
+
   it("exits 2 on an ELB certificate known only by expire_time (broken PEM) in 3 days", async () => {
     const now = Date.now();
     const chain = await generateChain({
