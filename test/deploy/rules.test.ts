@@ -1,5 +1,6 @@
 // The shipped alert rules: promtool's own checks and unit tests (deploy/prometheus/tests), the
-// conventions every rule follows, and the PrometheusRule copy that must never drift.
+// conventions every rule follows (what pages and what only notifies, thresholds, owner labels,
+// replica de-duplication), and the PrometheusRule copy that must never drift.
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,34 +10,76 @@ import {
   DEPLOY,
   RULES_FILE,
   hwcertMetricNames,
+  isAlert,
+  isRecord,
   readRuleGroups,
   readText,
   readYaml,
+  recordedNames,
   requireBinaries,
+  ruleName,
   run,
 } from "./tools.js";
 
 const groups = readRuleGroups();
-const rules = groups.flatMap((group) => group.rules);
+const allRules = groups.flatMap((group) => group.rules);
+const alerts = allRules.filter(isAlert);
+const records = allRules.filter(isRecord);
+const certificateGroup = groups.find(
+  (group) => group.name === "huaweicloud-cert-exporter.certificates",
+);
+const certificateRules = certificateGroup?.rules ?? [];
 const TEST_DIR = join(DEPLOY, "prometheus", "tests");
 const testFiles = readdirSync(TEST_DIR).filter((name) => name.endsWith(".test.yml"));
 
+/**
+ * Families the rules read that this exporter does not emit yet (the Cloud Certificate Manager
+ * source, per-resource threshold overrides, owner info). The rules are ready for them and their
+ * promtool tests use synthetic series; the names are fixed.
+ */
+const UPCOMING_FAMILIES = [
+  "hwcert_ccm_certificate_expire_timestamp_seconds",
+  "hwcert_ccm_certificate_not_before_timestamp_seconds",
+  "hwcert_ccm_certificate_status",
+  "hwcert_ccm_certificate_info",
+  "hwcert_ccm_certificate_usage_info",
+  "hwcert_certificate_expiry_threshold_seconds",
+  "hwcert_resource_owner_info",
+];
+
 /** Names Prometheus exposes for the contract's families (histograms have three series). */
-const KNOWN_SERIES = new Set(
-  Object.values(METRICS).flatMap((metric) =>
+const KNOWN_SERIES = new Set([
+  ...Object.values(METRICS).flatMap((metric) =>
     metric.name === METRICS.pollDuration.name
       ? ["_bucket", "_sum", "_count"].map((suffix) => metric.name + suffix)
       : [metric.name],
   ),
-);
+  ...UPCOMING_FAMILIES,
+]);
 
-const CERTIFICATE_ALERTS = ["HuaweiCloudCertificateExpiring", "HuaweiCloudELBCertificateExpiring"];
+/** Certificate expiry alerts: warning and critical pairs for certificates in use. */
+const PAGING_EXPIRY_ALERTS = [
+  "HuaweiCloudCertificateExpiring",
+  "HuaweiCloudELBCertificateExpiring",
+  "HuaweiCloudCCMCertificateExpiring",
+];
+const STORED_ONLY_ALERT = "HuaweiCloudCertificateStoredOnlyExpiring";
+const REVOKED_ALERT = "HuaweiCloudCCMCertificateRevoked";
+/** Threshold families: each has `hwcert:<family>_seconds_left`, `_lifetime_seconds` and a threshold. */
+const FAMILIES = ["certificate", "elb_certificate", "ccm_certificate"];
+
+const OWNER_JOIN =
+  "* on (source, region, project_id, resource_id) group_left (enterprise_project_name, tag_team, tag_env)\n  hwcert:resource_owner_info";
+const PAGE_UNLESS_STORED_ONLY =
+  "unless on (source, region, project_id, resource_id)\n    (hwcert:resource_in_use == 0)";
 
 describe("alert rules: conventions", () => {
   it("covers every alert the issue asks for", () => {
-    expect(new Set(rules.map((rule) => rule.alert))).toEqual(
+    expect(new Set(alerts.map((rule) => rule.alert))).toEqual(
       new Set([
-        ...CERTIFICATE_ALERTS,
+        ...PAGING_EXPIRY_ALERTS,
+        STORED_ONLY_ALERT,
+        REVOKED_ALERT,
         "HuaweiCloudGeminiDBCALinkBroken",
         "HuaweiCloudCertSourceDown",
         "HuaweiCloudCertDataStale",
@@ -46,10 +89,10 @@ describe("alert rules: conventions", () => {
     );
   });
 
-  it.each(rules.map((rule) => [`${rule.alert} (${rule.labels["severity"] ?? "?"})`, rule]))(
+  it.each(alerts.map((rule) => [`${rule.alert} (${rule.labels["severity"] ?? "?"})`, rule]))(
     "%s has a severity, a summary and a description that names a metric",
     (_name, rule) => {
-      expect(["warning", "critical"]).toContain(rule.labels["severity"]);
+      expect(["info", "warning", "critical"]).toContain(rule.labels["severity"]);
       expect(rule.annotations["summary"]?.length).toBeGreaterThan(20);
       const description = rule.annotations["description"] ?? "";
       expect(description.length).toBeGreaterThan(60);
@@ -60,59 +103,140 @@ describe("alert rules: conventions", () => {
   it("names the certificate (or instance), the project and the region in certificate summaries", () => {
     // The errors counter and `up` carry no project or region; every other rule names both.
     const withoutProject = ["HuaweiCloudCertErrors", "HuaweiCloudCertExporterAbsent"];
-    for (const rule of rules.filter((r) => !withoutProject.includes(r.alert))) {
+    for (const rule of alerts.filter((r) => !withoutProject.includes(r.alert))) {
       const summary = rule.annotations["summary"] ?? "";
       expect(summary, rule.alert).toContain("$labels.project_id");
       expect(summary, rule.alert).toContain("$labels.region");
     }
-    for (const rule of rules.filter((r) => CERTIFICATE_ALERTS.includes(r.alert))) {
-      expect(rule.annotations["summary"]).toMatch(
-        /\$labels\.(certificate_name|resource_name)[\s\S]*\$labels\.(certificate_id|resource_id)/,
+    const named = [...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT];
+    for (const rule of alerts.filter((r) => named.includes(r.alert))) {
+      expect(rule.annotations["summary"], rule.alert).toMatch(
+        /(\$labels\.(certificate_name|resource_name)|\.Labels\.certificate_name)[\s\S]*\$labels\.(certificate_id|resource_id)/,
       );
     }
   });
 
-  it("pairs warning and critical expiry rules with lifetime-relative, capped thresholds", () => {
-    for (const alert of CERTIFICATE_ALERTS) {
-      const pair = rules.filter((rule) => rule.alert === alert);
-      const warning = pair.find((rule) => rule.labels["severity"] === "warning");
-      const critical = pair.find((rule) => rule.labels["severity"] === "critical");
-      expect(warning?.expr).toMatch(/0\.30 \*[\s\S]*28 \* 86400[\s\S]*28 \* 86400/);
-      expect(critical?.expr).toMatch(/0\.10 \*[\s\S]*7 \* 86400[\s\S]*7 \* 86400/);
-      // Identical apart from the thresholds, so the pair can never disagree on what it reads.
-      const normalise = (expr = ""): string =>
-        expr
-          .replace("0.30", "F")
-          .replace("0.10", "F")
-          .replaceAll(/\b(28|7) \* 86400/g, "T");
-      expect(normalise(critical?.expr)).toBe(normalise(warning?.expr));
+  it("records every series it reads earlier in the same group (one timestamp, in order)", () => {
+    for (const group of groups) {
+      const recorded = new Set<string>();
+      for (const rule of group.rules) {
+        for (const name of recordedNames(rule.expr)) {
+          expect(recorded, `${ruleName(rule)} reads ${name}`).toContain(name);
+        }
+        if (rule.record !== undefined) recorded.add(rule.record);
+      }
     }
+    for (const rule of records) expect(rule.record).toMatch(/^hwcert:[a-z_]+$/);
   });
 
-  it("guards every timestamp it compares with time() against zero", () => {
-    for (const rule of rules.filter((r) => r.expr.includes("time()"))) {
+  it("derives thresholds the same way in every family: override, else lifetime-relative and capped, else absolute", () => {
+    const normaliseFamily = (expr: string, family: string): string =>
+      expr.replaceAll(`hwcert:${family}_`, "hwcert:F_");
+    const normaliseSeverity = (expr: string): string =>
+      expr
+        .replace('severity="warning"', 'severity="S"')
+        .replace('severity="critical"', 'severity="S"')
+        .replace("0.30", "F")
+        .replace("0.10", "F")
+        .replaceAll(/\b(28|7) \* 86400/g, "T");
+    const shapes = new Set<string>();
+    for (const family of FAMILIES) {
+      const pair = records.filter((r) => r.record === `hwcert:${family}_expiry_threshold_seconds`);
+      const warning = pair.find((rule) => rule.labels?.["severity"] === "warning");
+      const critical = pair.find((rule) => rule.labels?.["severity"] === "critical");
+      expect(warning?.expr, family).toMatch(
+        /hwcert_certificate_expiry_threshold_seconds\{severity="warning"\}[\s\S]*0\.30 \*[\s\S]*28 \* 86400[\s\S]*28 \* 86400/,
+      );
+      expect(critical?.expr, family).toMatch(
+        /hwcert_certificate_expiry_threshold_seconds\{severity="critical"\}[\s\S]*0\.10 \*[\s\S]*7 \* 86400[\s\S]*7 \* 86400/,
+      );
+      // Identical apart from the thresholds, so a pair can never disagree on what it reads.
+      expect(normaliseSeverity(critical?.expr ?? "")).toBe(normaliseSeverity(warning?.expr ?? ""));
+      shapes.add(normaliseFamily(normaliseSeverity(warning?.expr ?? ""), family));
+    }
+    expect(shapes.size, "the three families' thresholds differ in shape").toBe(1);
+  });
+
+  it("pages only for certificates in use (or unknown) and only notifies for stored-only ones", () => {
+    for (const alert of PAGING_EXPIRY_ALERTS) {
+      const pair = alerts.filter((rule) => rule.alert === alert);
+      expect(pair.map((rule) => rule.labels["severity"]).sort(), alert).toEqual([
+        "critical",
+        "warning",
+      ]);
+      for (const rule of pair) {
+        expect(rule.expr, alert).toContain(PAGE_UNLESS_STORED_ONLY);
+        expect(rule.expr, alert).toContain(
+          `_expiry_threshold_seconds{severity="${rule.labels["severity"] ?? ""}"}`,
+        );
+      }
+    }
+    const revoked = alerts.filter((rule) => rule.alert === REVOKED_ALERT);
+    expect(revoked.map((rule) => rule.labels["severity"])).toEqual(["critical"]);
+    expect(revoked[0]?.expr).toContain(PAGE_UNLESS_STORED_ONLY);
+    const notices = alerts.filter((rule) => rule.alert === STORED_ONLY_ALERT);
+    expect(notices.map((rule) => rule.labels["severity"])).toEqual(["info"]);
+    expect(notices[0]?.expr).toMatch(/and on \([^)]*\)\s+\(hwcert:resource_in_use == 0\)/);
+    for (const family of FAMILIES) {
+      expect(notices[0]?.expr).toContain(
+        `hwcert:${family}_expiry_threshold_seconds{severity="warning"}`,
+      );
+    }
+    // Nothing else is info, and the info notice is the only alert of its name.
+    expect(alerts.filter((rule) => rule.labels["severity"] === "info")).toEqual(notices);
+  });
+
+  it("joins the owner labels onto every certificate alert, with the same tag list everywhere", () => {
+    const certificateAlerts = certificateRules
+      .filter(isAlert)
+      .filter((rule) => rule.labels["severity"] !== undefined);
+    const joined = certificateAlerts.filter((rule) => rule.expr.includes("group_left (enterprise"));
+    expect(joined.map((rule) => rule.alert).sort()).toEqual(
+      [...PAGING_EXPIRY_ALERTS, ...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT].sort(),
+    );
+    for (const rule of joined)
+      expect(rule.expr.trimEnd(), rule.alert).toMatch(new RegExp(`${escape(OWNER_JOIN)}$`));
+    const owner = records.find((rule) => rule.record === "hwcert:resource_owner_info");
+    expect(owner?.expr).toContain("hwcert_resource_owner_info");
+    // The fallback that keeps an alert without an owner series covers every family it joins.
+    for (const family of FAMILIES) expect(owner?.expr).toContain(`hwcert:${family}_seconds_left`);
+    expect(owner?.expr).toContain("hwcert:resource_in_use");
+  });
+
+  it("guards every timestamp it reads against zero", () => {
+    // In the certificate rules every read is guarded; elsewhere at least one read per rule.
+    for (const rule of certificateRules) {
+      for (const match of rule.expr.matchAll(
+        /\bhwcert_[a-z_]+_timestamp_seconds\b(\{[^}]*\})?(.{0,4})/g,
+      )) {
+        expect(match[2], `${ruleName(rule)}: ${match[0]}`).toBe(" > 0");
+      }
+    }
+    for (const rule of allRules.filter((r) => r.expr.includes("time()"))) {
       for (const name of hwcertMetricNames(rule.expr).filter((n) =>
         n.endsWith("_timestamp_seconds"),
       )) {
-        expect(rule.expr, `${rule.alert}: ${name}`).toMatch(
+        expect(rule.expr, `${ruleName(rule)}: ${name}`).toMatch(
           new RegExp(`${name}(\\{[^}]*\\})? > 0`),
         );
       }
     }
   });
 
-  it("drops the exporter's instance from certificate and link alerts (replicas deduplicate)", () => {
-    for (const rule of rules.filter((r) => r.labels["source"] !== undefined)) {
-      expect(rule.expr, rule.alert).toMatch(
-        /^\s*(label_replace\(\s*)?max without \(instance, pod\)/,
-      );
+  it("drops the exporter's instance from certificate and link rules (replicas deduplicate)", () => {
+    for (const rule of certificateRules.filter((r) => hwcertMetricNames(r.expr).length > 0)) {
+      expect(rule.expr, ruleName(rule)).toMatch(/max without \(instance, pod\)|max by \(/);
+    }
+    for (const rule of alerts.filter((r) => r.labels["source"] !== undefined)) {
+      const raw = hwcertMetricNames(rule.expr);
+      if (raw.length > 0) expect(rule.expr, rule.alert).toContain("max without (instance, pod)");
     }
   });
 
   it("reads only metrics of the exporter's contract", () => {
-    for (const rule of rules) {
+    for (const rule of allRules) {
       for (const name of hwcertMetricNames(rule.expr))
-        expect(KNOWN_SERIES, rule.alert).toContain(name);
+        expect(KNOWN_SERIES, ruleName(rule)).toContain(name);
     }
   });
 
@@ -132,12 +256,22 @@ describe("alert rules: conventions", () => {
 
   it("has promtool unit tests for every alert, including cases that must not fire", () => {
     const tests = testFiles.map((name) => readText(join(TEST_DIR, name))).join("\n");
-    for (const rule of rules) expect(tests).toContain(`alertname: ${rule.alert}`);
+    for (const rule of alerts) expect(tests).toContain(`alertname: ${rule.alert}`);
     expect(tests).toMatch(/90-day certificate, 40 days left: must not fire/);
     expect(tests).toMatch(/6-day certificate on day 2 .*must not fire/);
+    expect(tests).toMatch(/bindings unknown .*pages rather than miss/);
+    expect(tests).toMatch(/bound to no listener, 40 days left: must not fire/);
+    expect(tests).toMatch(/revoked and used by nothing: must not fire/);
+    expect(tests).toMatch(/override 14 d \/ 3 d: must not fire/);
+    expect(tests).toMatch(/no owner series: fires unchanged/);
     expect(tests).toMatch(/exp_alerts: \[\]/);
   });
 });
+
+/** A string as a literal regular expression. */
+function escape(text: string): string {
+  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 const tools = requireBinaries("alert rule checks", ["promtool"]);
 

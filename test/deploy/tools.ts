@@ -104,24 +104,47 @@ export function readYamlDocuments(path: string): unknown[] {
   });
 }
 
-export interface AlertRule {
-  readonly alert: string;
+/** A rule of the shipped file: an alert or a recording rule (exactly one of the two names). */
+export interface Rule {
+  readonly alert?: string;
+  readonly record?: string;
   readonly expr: string;
   readonly for?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+export interface AlertRule extends Rule {
+  readonly alert: string;
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
 }
 
+export interface RecordingRule extends Rule {
+  readonly record: string;
+}
+
 export interface RuleGroup {
   readonly name: string;
-  readonly rules: AlertRule[];
+  readonly rules: Rule[];
 }
 
 export function readRuleGroups(): RuleGroup[] {
   return (readYaml(RULES_FILE) as { groups: RuleGroup[] }).groups;
 }
 
+export const isAlert = (rule: Rule): rule is AlertRule => rule.alert !== undefined;
+export const isRecord = (rule: Rule): rule is RecordingRule => rule.record !== undefined;
+
+/** The rule's name as Prometheus lists it (the alert or the recorded series). */
+export const ruleName = (rule: Rule): string => rule.alert ?? rule.record ?? "";
+
 /** Every hwcert_* series name an expression reads. */
 export function hwcertMetricNames(expr: string): string[] {
   return [...new Set(expr.match(/\bhwcert_[a-z0-9_]+\b/g) ?? [])];
+}
+
+/** Every recorded series (`hwcert:...`) an expression reads. */
+export function recordedNames(expr: string): string[] {
+  return [...new Set(expr.match(/\bhwcert:[a-z0-9_:]+/g) ?? [])];
 }

@@ -1,10 +1,11 @@
-// End to end, as production runs it: the simulator holds a certificate that expires in 3 days,
-// the real daemon polls it, a real Prometheus scrapes the daemon and evaluates the SHIPPED rule
-// file (only its `for:` durations shortened), a real Alertmanager runs the SHIPPED configuration
-// (only its waits shortened and its webhook hosts pointed here) and delivers to a webhook
-// receiver in this test, which checks the alert's labels and annotations, the grouping by
-// certificate, the routing by severity and the inhibition of the warning. Everything listens on
-// 127.0.0.1; the whole run takes seconds.
+// End to end, as production runs it: the simulator holds a certificate that expires in 3 days and
+// is bound to an HTTPS listener, and another that expires as soon but is bound to none; the real
+// daemon polls them, a real Prometheus scrapes the daemon and evaluates the SHIPPED rule file
+// (only its `for:` durations shortened), a real Alertmanager runs the SHIPPED configuration (only
+// its waits shortened and its webhook hosts pointed here) and delivers to a webhook receiver in
+// this test, which checks the alerts' labels and annotations, the grouping by certificate, the
+// routing by severity, the inhibition of the warning, and that the unbound certificate only gets
+// the low-urgency notice. Everything listens on 127.0.0.1; the whole run takes seconds.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import {
   readRuleGroups,
   readYaml,
   requireBinaries,
+  ruleName,
   type RuleGroup,
 } from "../deploy/tools.js";
 
@@ -175,6 +177,7 @@ describe.skipIf(binaries.skip)(
     let prometheusUrl: string;
     let expiringId: string;
     let healthyId: string;
+    let storedId: string;
     let leafSerial: string;
 
     beforeAll(async () => {
@@ -193,6 +196,14 @@ describe.skipIf(binaries.skip)(
       });
       leafSerial = expiring.leaf.serialNumber;
       expiringId = sim.elb.add({ name: "checkout-90d", certificate: expiring.certificatePem });
+      sim.elb.addListener({ name: "checkout-https", defaultTlsContainerRef: expiringId });
+      // The same dates, but bound to no listener: only the info notice, never a page.
+      const stored = await generateChain({
+        commonName: "spare.example.com",
+        notBefore: new Date(now - 87 * DAY_MS),
+        notAfter: new Date(now + 3 * DAY_MS),
+      });
+      storedId = sim.elb.add({ name: "spare-90d", certificate: stored.certificatePem });
       // A healthy 90-day certificate with 40 days left: must not alert.
       const healthy = await generateChain({
         commonName: "www.example.com",
@@ -278,7 +289,9 @@ describe.skipIf(binaries.skip)(
         data: { groups: { name: string; rules: { name: string; query: string }[] }[] };
       };
       const loaded = body.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
-      const shipped = readRuleGroups().flatMap((g) => g.rules.map((r) => `${g.name}/${r.alert}`));
+      const shipped = readRuleGroups().flatMap((g) =>
+        g.rules.map((r) => `${g.name}/${ruleName(r)}`),
+      );
       expect(loaded).toEqual(shipped);
     });
 
@@ -392,6 +405,57 @@ describe.skipIf(binaries.skip)(
         ),
       ).toEqual([]);
       expect(delivered.filter(({ a }) => a.labels["resource_id"] === healthyId)).toEqual([]);
+    }, 45_000);
+
+    it("sends the unbound certificate one info notice to the low-urgency receiver, never a page", async () => {
+      const notices = await waitFor(
+        "the info notice at the webhook",
+        () => {
+          const alerts = deliveries
+            .filter((d) => d.path === "/notice")
+            .flatMap((d) => d.payload.alerts)
+            .filter((a) => a.status === "firing" && a.labels["resource_id"] === storedId);
+          return Promise.resolve(alerts.length > 0 ? alerts : undefined);
+        },
+        services,
+      );
+      expect(new Set(notices.map((a) => a.labels["alertname"]))).toEqual(
+        new Set(["HuaweiCloudCertificateStoredOnlyExpiring"]),
+      );
+      expect(notices[0]?.labels).toEqual({
+        alertname: "HuaweiCloudCertificateStoredOnlyExpiring",
+        severity: "info",
+        source: "elb",
+        region: sim.region,
+        project_id: sim.projectId,
+        resource_id: storedId,
+        resource_name: "spare-90d",
+        job: "huaweicloud-cert-exporter",
+      });
+      expect(notices[0]?.annotations["summary"]).toMatch(
+        new RegExp(
+          `^ELB certificate spare-90d \\(${storedId}\\) in project ${sim.projectId}, ` +
+            `region ${sim.region}, is used by no listener and expires in 2d 23h \\d+m \\d+s\\.$`,
+        ),
+      );
+      expect(notices[0]?.annotations["description"]).toContain(
+        `hwcert_elb_certificate_listener_bindings{certificate_id="${storedId}"}`,
+      );
+
+      // Prometheus raises nothing else about it, so nothing else can ever be delivered.
+      const response = await fetch(`${prometheusUrl}/api/v1/alerts`);
+      const body = (await response.json()) as {
+        data: { alerts: { labels: Record<string, string> }[] };
+      };
+      const raised = body.data.alerts.filter((a) => a.labels["resource_id"] === storedId);
+      expect(raised.map((a) => a.labels["severity"])).toEqual(["info"]);
+      expect(
+        deliveries.filter(
+          (d) =>
+            d.path !== "/notice" &&
+            d.payload.alerts.some((a) => a.labels["resource_id"] === storedId),
+        ),
+      ).toEqual([]);
     }, 45_000);
   },
 );
