@@ -34,8 +34,8 @@ const testFiles = readdirSync(TEST_DIR).filter((name) => name.endsWith(".test.ym
 
 /**
  * Families the rules read that this exporter does not emit yet (the Cloud Certificate Manager
- * source, per-resource threshold overrides, owner info). The rules are ready for them and their
- * promtool tests use synthetic series; the names are fixed.
+ * source). The rules are ready for them and their promtool tests use synthetic series; the names
+ * are fixed.
  */
 const UPCOMING_FAMILIES = [
   "hwcert_ccm_certificate_expire_timestamp_seconds",
@@ -43,8 +43,6 @@ const UPCOMING_FAMILIES = [
   "hwcert_ccm_certificate_status",
   "hwcert_ccm_certificate_info",
   "hwcert_ccm_certificate_usage_info",
-  "hwcert_certificate_expiry_threshold_seconds",
-  "hwcert_resource_owner_info",
 ];
 
 /** Names Prometheus exposes for the contract's families (histograms have three series). */
