@@ -16,6 +16,10 @@ export interface ElbCertificate {
   readonly expireTime: string | null;
   /** The certificate PEM (leaf and chain); null when the response did not include it. */
   readonly certificatePem: string | null;
+  /** `scm` when Cloud Certificate Manager manages the certificate; `""` when uploaded. */
+  readonly source: string;
+  /** The CCM certificate id behind it; null when none. */
+  readonly scmCertificateId: string | null;
 }
 
 export interface ElbApiContext {
@@ -35,6 +39,8 @@ const certificateInfoSchema = z.object({
   type: z.string().nullish(),
   certificate: z.string().nullish(),
   expire_time: z.string().nullish(),
+  source: z.string().nullish(),
+  scm_certificate_id: z.string().nullish(),
 });
 
 const showResponseSchema = z.object({ certificate: z.unknown() });
@@ -46,6 +52,8 @@ function toCertificate(info: z.infer<typeof certificateInfoSchema>): ElbCertific
     type: info.type ?? "",
     expireTime: info.expire_time ?? null,
     certificatePem: info.certificate ?? null,
+    source: info.source ?? "",
+    scmCertificateId: info.scm_certificate_id ? info.scm_certificate_id : null,
   };
 }
 

@@ -8,8 +8,10 @@
 
 import type { ParsedCertificate } from "../certs/types.js";
 import {
+  CCM_STATUSES,
   LISTENER_ROLES,
   type CaLinkState,
+  type CcmSourceSnapshot,
   type GeminiDbSourceSnapshot,
   type Snapshot,
   type SourceSnapshot,
@@ -64,6 +66,7 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
   const geminidb = snapshot.sources.filter(
     (s): s is GeminiDbSourceSnapshot => s.source === "geminidb",
   );
+  const ccm = snapshot.sources.filter((s): s is CcmSourceSnapshot => s.source === "ccm");
 
   const write = (spec: FamilySpec, fill: (family: Family) => void): void => {
     const family = new Family(spec, writer);
@@ -212,6 +215,97 @@ export function renderSnapshotMetrics(snapshot: Snapshot): RenderedMetrics {
     }
   });
 
+  const ccmTime = (spec: FamilySpec, field: "notBefore" | "notAfter"): void => {
+    write(spec, (family) => {
+      for (const source of ccm) {
+        for (const certificate of source.certificates.values()) {
+          const value = certificate[field];
+          if (value === null || value <= 0) continue;
+          family.set(
+            [source.region, source.projectId, certificate.id, certificate.name, certificate.domain],
+            value,
+          );
+          family.endResource();
+        }
+      }
+    });
+  };
+  ccmTime(METRICS.ccmExpire, "notAfter");
+  ccmTime(METRICS.ccmNotBefore, "notBefore");
+  write(METRICS.ccmStatus, (family) => {
+    for (const source of ccm) {
+      for (const certificate of source.certificates.values()) {
+        for (const status of CCM_STATUSES) {
+          family.set(
+            [source.region, source.projectId, certificate.id, status],
+            certificate.status === status ? 1 : 0,
+          );
+        }
+        family.endResource();
+      }
+    }
+  });
+  write(METRICS.ccmInfo, (family) => {
+    for (const source of ccm) {
+      for (const certificate of source.certificates.values()) {
+        family.set(
+          [
+            source.region,
+            source.projectId,
+            certificate.id,
+            certificate.name,
+            certificate.domain,
+            certificate.sans,
+            certificate.type,
+            certificate.brand,
+            certificate.signatureAlgorithm,
+            certificate.apiStatus,
+          ],
+          1,
+        );
+        family.endResource();
+      }
+    }
+  });
+  // From ELB and GeminiDB data alone: the link shows whether or not the ccm source is polled.
+  write(METRICS.ccmUsage, (family) => {
+    for (const source of snapshot.sources) {
+      if (source.source === "elb") {
+        for (const certificate of source.certificates.values()) {
+          if (certificate.ccmCertificateId === null) continue;
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              certificate.ccmCertificateId,
+              "elb",
+              certificate.id,
+              certificate.name,
+            ],
+            1,
+          );
+          family.endResource();
+        }
+      } else if (source.source === "geminidb") {
+        for (const instance of source.instances.values()) {
+          if (instance.ccmCertificateId === null) continue;
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              instance.ccmCertificateId,
+              "geminidb",
+              instance.id,
+              instance.name,
+            ],
+            1,
+          );
+          family.endResource();
+        }
+      }
+    }
+  });
+
   write(METRICS.sourceUp, (family) => {
     for (const source of snapshot.sources) {
       family.set([source.source, source.region, source.projectId], source.up ? 1 : 0);
@@ -244,6 +338,8 @@ function forEachCertificate(
   endResource: () => void,
 ): void {
   for (const source of sources) {
+    // CCM certificates are read through the API only: no X.509 bytes.
+    if (source.source === "ccm") continue;
     if (source.source === "elb") {
       for (const certificate of source.certificates.values()) {
         for (const x509 of certificate.certificates) {

@@ -301,7 +301,9 @@ function buildState(
     last.certificates === bundle.certificates &&
     last.expireTimeSeconds === expireTimeSeconds &&
     last.name === certificate.name &&
-    last.type === certificate.type
+    last.type === certificate.type &&
+    last.origin === certificate.source &&
+    last.ccmCertificateId === toIdentity(certificate).ccmCertificateId
   ) {
     return last;
   }
@@ -310,6 +312,13 @@ function buildState(
 
 function toIdentity(
   certificate: ElbCertificate,
-): Pick<ElbCertificateState, "id" | "name" | "type"> {
-  return { id: certificate.id, name: certificate.name, type: certificate.type };
+): Pick<ElbCertificateState, "id" | "name" | "type" | "origin" | "ccmCertificateId"> {
+  return {
+    id: certificate.id,
+    name: certificate.name,
+    type: certificate.type,
+    origin: certificate.source,
+    // Only a certificate CCM manages links to it (a stray id on an upload means nothing).
+    ccmCertificateId: certificate.source === "scm" ? certificate.scmCertificateId : null,
+  };
 }

@@ -48,7 +48,15 @@ export function elbCertificate(
   certificates: readonly ParsedCertificate[],
   expireTimeSeconds: number | null = certificates[0]?.notAfter ?? null,
 ): ElbCertificateState {
-  return { id, name, type: "server", expireTimeSeconds, certificates };
+  return {
+    id,
+    name,
+    type: "server",
+    expireTimeSeconds,
+    certificates,
+    origin: "",
+    ccmCertificateId: null,
+  };
 }
 
 const status = {
@@ -96,6 +104,7 @@ export function instance(
     ssl: "1",
     certOrigin: "download_link",
     links,
+    ccmCertificateId: null,
   };
 }
 
