@@ -469,7 +469,10 @@ function readOptionalId(
   if (value === undefined) return { value: null };
   return ID_PATTERN.test(value)
     ? { value }
-    : problems.add(name, `"${value}" is not a ${noun} id (letters, digits, "-" and "_", at most 64)`);
+    : problems.add(
+        name,
+        `"${value}" is not a ${noun} id (letters, digits, "-" and "_", at most 64)`,
+      );
 }
 
 export function readEndpoint(
