@@ -46,10 +46,11 @@ export type ShapeProblemHandler = (problem: { operation: string; detail: string 
 export const CCM_PAGE_LIMIT = 50;
 /**
  * Stop a server that never stops paging, even one that hands out new records on every page
- * (repeated ids are caught long before): at most 400 list requests and 20,000 certificates.
+ * (repeated ids are caught long before): at most 200 list requests (20 s at the default rate
+ * limit) and 10,000 certificates, far above an account's certificate quota.
  */
-export const CCM_MAX_PAGES = 400;
-export const CCM_MAX_CERTIFICATES = 20_000;
+export const CCM_MAX_PAGES = 200;
+export const CCM_MAX_CERTIFICATES = 10_000;
 
 const text = z
   .union([z.string(), z.number()])
