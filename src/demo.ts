@@ -1,6 +1,6 @@
 // `npm run demo`: the exporter against the built-in Huawei Cloud simulator, seeded with the demo
 // scenario (healthy, expiring, expired, CA and broken certificates; GeminiDB instances with SSL
-// on, off and CCM). Runs the same daemon `npm start` runs; only the environment differs, so any
+// on, off and CCM; Cloud Certificate Manager certificates in every status). Runs the same daemon `npm start` runs; only the environment differs, so any
 // command works against the simulator too (`npm run demo -- check`).
 import "reflect-metadata";
 import { run } from "./cli/run.js";
@@ -15,7 +15,7 @@ const serving = [undefined, "serve"].includes(process.argv[2]);
 
 process.stderr.write(
   [
-    `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates, ${String(scenario.geminidb.length)} GeminiDB instances`,
+    `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates, ${String(scenario.geminidb.length)} GeminiDB instances, ${String(scenario.ccm.length)} CCM certificates`,
     ...(serving
       ? [`Status page: http://${address}/  Metrics: http://${address}/metrics  (Ctrl-C to stop)`]
       : []),
@@ -27,6 +27,7 @@ const exitCode = await run(
   process.argv.slice(2),
   {
     ...exporterEnvironment(sim),
+    HWCERT_SOURCES: "elb,geminidb,ccm",
     HWCERT_POLL_SCHEDULE: "*/30 * * * * *",
     HWCERT_LISTEN_ADDRESS: listen,
     ...(process.env["HWCERT_LOG_LEVEL"]

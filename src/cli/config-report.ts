@@ -51,12 +51,24 @@ export function renderConfigReport(config: Config): string {
     field("    ", "authentication", describeAuth(target.auth));
     field("    ", "ELB endpoint", target.endpoints.elb);
     field("    ", "GeminiDB endpoint", target.endpoints.geminidb);
+    field("    ", "CCM endpoint", target.endpoints.ccm);
     field("    ", "IAM endpoint", target.endpoints.iam);
     if (target.sources.includes("elb")) {
       field("    ", "ELB certificates", describeIds(target.elb.certificateIds, "certificate"));
     }
     if (target.sources.includes("geminidb")) {
       field("    ", "GeminiDB instances", describeIds(target.geminidb.instanceIds, "instance"));
+    }
+    if (target.sources.includes("ccm")) {
+      field("    ", "CCM certificates", "every SSL certificate of the account (all statuses)");
+      field(
+        "    ",
+        "domain id",
+        target.domainId ??
+          (target.auth.kind === "aksk"
+            ? "(looked up through IAM for X-Domain-Id)"
+            : "(not needed: token authentication)"),
+      );
     }
   }
   return `${lines.join("\n")}\n`;

@@ -5,6 +5,7 @@
 
 import {
   createAkSkAuthenticator,
+  createDomainAkSkAuthenticator,
   createTokenAuthenticator,
   NO_AUTHENTICATION,
   type Authenticator,
@@ -15,20 +16,28 @@ import {
   type CloudClientOptions,
   type RetryPolicy,
 } from "../cloud/http-client.js";
-import { createPasswordToken, findProjectId } from "../cloud/iam.js";
+import {
+  createDomainPasswordToken,
+  createPasswordToken,
+  findDomainId,
+  findProjectId,
+} from "../cloud/iam.js";
 import { createIamTokenAuthenticator } from "../cloud/iam-token.js";
 import type { Config, TargetConfig } from "../config/config.js";
 import type { Logger } from "../log/logger.js";
 import type { SecretScrubber } from "../log/scrub.js";
 import type { LiveMetrics } from "../metrics/live-metrics.js";
 import { BundleCache } from "../poll/bundle-cache.js";
+import { pollCcm } from "../poll/ccm-poller.js";
 import { pollElb } from "../poll/elb-poller.js";
 import { pollGeminiDb } from "../poll/geminidb-poller.js";
 import type { SourcePoller } from "../poll/poller.js";
 import { ProjectResolver } from "../poll/project-resolver.js";
 import {
+  initialCcmSnapshot,
   initialElbSnapshot,
   initialGeminiDbSnapshot,
+  type CcmSourceSnapshot,
   type SourceSnapshot,
 } from "../poll/snapshot.js";
 import type { ErrorReason } from "../reasons.js";
@@ -117,7 +126,70 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     };
 
   const ownerTagKeys = config.ownerTags.map((tag) => tag.key);
+  /**
+   * Cloud Certificate Manager is global: its own client, whose credentials carry the account
+   * (X-Domain-Id for AK/SK, a domain-scoped token for a password) instead of the project.
+   * Created only when the target polls it.
+   */
+  const pollCcmSource = (() => {
+    if (!target.sources.includes("ccm")) return () => Promise.reject(new Error("ccm not polled"));
+    const domains = new ProjectResolver(target.domainId, (signal) =>
+      findDomainId(ccmClient, target.endpoints.iam, signal).then((id) => {
+        log.info({ domainId: id }, "account (domain) id found through IAM");
+        return id;
+      }),
+    );
+    const ccmClient = createCloudClient(
+      clientOptions(createCcmAuthenticator(target, () => domains.known, deps, clientOptions)),
+    );
+    const ccmDeps = {
+      concurrency: config.concurrency,
+      logger: log,
+      recordError: recordErrorFor("ccm"),
+      now: deps.now,
+      ownerTagKeys,
+    };
+    return async (previous: CcmSourceSnapshot, signal: AbortSignal): Promise<CcmSourceSnapshot> => {
+      if (target.auth.kind === "aksk") {
+        try {
+          await domains.resolve(signal);
+        } catch (error) {
+          signal.throwIfAborted();
+          if (!(error instanceof CloudApiError)) throw error;
+          metrics.recordError("ccm", error.reason);
+          log.warn({ source: "ccm", ...error.toLogFields() }, "account (domain) lookup failed");
+          return {
+            ...previous,
+            up: false,
+            lastAttemptSeconds: deps.now(),
+            lastError: { reason: error.reason, message: error.message },
+          };
+        }
+      }
+      return pollCcm(
+        { ...ccmDeps, api: { client: ccmClient, endpoint: target.endpoints.ccm } },
+        previous,
+        signal,
+      );
+    };
+  })();
+
   return target.sources.map((name): TargetSource => {
+    if (name === "ccm") {
+      const poll = withProject("ccm", (previous: CcmSourceSnapshot, _id, signal) =>
+        pollCcmSource(previous, signal),
+      );
+      return {
+        initial: initialCcmSnapshot(key),
+        poller: {
+          name: `${target.label}/ccm`,
+          poll: (previous, signal) =>
+            previous.source === "ccm"
+              ? poll(previous, signal)
+              : Promise.reject(new Error("CCM poller given another source's snapshot")),
+        },
+      };
+    }
     if (name === "elb") {
       const elbDeps = {
         certificateIds: target.elb.certificateIds,
@@ -206,6 +278,35 @@ function createAuthenticator(
           deps.logger.debug(
             { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
             "IAM token obtained",
+          );
+        },
+      });
+    }
+  }
+}
+
+/** The CCM client's credentials: the static token as is, AK/SK with the account, or a domain token. */
+function createCcmAuthenticator(
+  target: TargetConfig,
+  domainId: () => string | null,
+  deps: TargetDependencies,
+  clientOptions: (authenticator: Authenticator) => CloudClientOptions,
+): Authenticator {
+  const auth = target.auth;
+  switch (auth.kind) {
+    case "token":
+      return createTokenAuthenticator(auth.token);
+    case "aksk":
+      return createDomainAkSkAuthenticator(auth, domainId);
+    case "password": {
+      const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
+      return createIamTokenAuthenticator({
+        issue: () => createDomainPasswordToken(iamClient, target.endpoints.iam, auth),
+        onToken: (token) => {
+          deps.scrubber.add(token.token);
+          deps.logger.debug(
+            { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
+            "IAM domain-scoped token obtained",
           );
         },
       });

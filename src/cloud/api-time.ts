@@ -33,3 +33,19 @@ function offsetSeconds(zone: string | undefined): number {
   const digits = zone.slice(1).replace(":", "");
   return sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60);
 }
+
+/**
+ * A time that may come as text (either form above, or with an offset) or as an epoch number:
+ * Cloud Certificate Manager documents its not_before / not_after only as strings, and its
+ * private-CA sibling writes epoch milliseconds. Numbers above 10^11 are milliseconds (10^11
+ * seconds is the year 5138), smaller ones seconds. Unix seconds (fraction dropped), or null.
+ */
+export function parseApiTimeOrEpoch(value: string | number): number | null {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  if (/^\d{1,16}(?:\.\d+)?$/.test(text)) {
+    const number = Number(text);
+    if (!Number.isFinite(number) || number <= 0) return null;
+    return Math.floor(number >= 1e11 ? number / 1000 : number);
+  }
+  return parseApiTime(text);
+}

@@ -50,11 +50,41 @@ export function createAkSkAuthenticator(
   projectId: () => string | null,
   now: () => Date = () => new Date(),
 ): Authenticator {
+  return createScopedAkSkAuthenticator(
+    credentials,
+    () => scopeHeader("X-Project-Id", projectId()),
+    now,
+  );
+}
+
+/**
+ * AK/SK signing for global services (Cloud Certificate Manager), which want the account's
+ * X-Domain-Id instead of a project. Before the id is known (its IAM lookup) no scope is sent.
+ */
+export function createDomainAkSkAuthenticator(
+  credentials: AkSkCredentials,
+  domainId: () => string | null,
+  now: () => Date = () => new Date(),
+): Authenticator {
+  return createScopedAkSkAuthenticator(
+    credentials,
+    () => scopeHeader("X-Domain-Id", domainId()),
+    now,
+  );
+}
+
+function scopeHeader(name: string, value: string | null): Record<string, string> {
+  return value === null ? {} : { [name]: value };
+}
+
+function createScopedAkSkAuthenticator(
+  credentials: AkSkCredentials,
+  scope: () => Record<string, string>,
+  now: () => Date,
+): Authenticator {
   return {
     headersFor: (request) => {
-      const sent: Record<string, string> = { "X-Sdk-Date": formatSdkDate(now()) };
-      const project = projectId();
-      if (project !== null) sent["X-Project-Id"] = project;
+      const sent: Record<string, string> = { "X-Sdk-Date": formatSdkDate(now()), ...scope() };
       if (credentials.securityToken !== null) {
         sent["X-Security-Token"] = credentials.securityToken.reveal();
       }

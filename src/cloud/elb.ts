@@ -18,6 +18,10 @@ export interface ElbCertificate {
   readonly certificatePem: string | null;
   /** `"0"` is the default enterprise project; "" when the API did not say. */
   readonly enterpriseProjectId: string;
+  /** `scm` when Cloud Certificate Manager manages the certificate; `""` when uploaded. */
+  readonly source: string;
+  /** The CCM certificate id behind it; null when none. */
+  readonly scmCertificateId: string | null;
 }
 
 export interface ElbApiContext {
@@ -38,6 +42,8 @@ const certificateInfoSchema = z.object({
   certificate: z.string().nullish(),
   expire_time: z.string().nullish(),
   enterprise_project_id: z.string().nullish(),
+  source: z.string().nullish(),
+  scm_certificate_id: z.string().nullish(),
 });
 
 const showResponseSchema = z.object({ certificate: z.unknown() });
@@ -50,6 +56,8 @@ function toCertificate(info: z.infer<typeof certificateInfoSchema>): ElbCertific
     expireTime: info.expire_time ?? null,
     certificatePem: info.certificate ?? null,
     enterpriseProjectId: info.enterprise_project_id ?? "",
+    source: info.source ?? "",
+    scmCertificateId: info.scm_certificate_id ? info.scm_certificate_id : null,
   };
 }
 

@@ -1,12 +1,13 @@
-// IAM calls the exporter makes: a project-scoped token from a password (POST /v3/auth/tokens)
-// and the project id of a region (GET /v3/projects?name=). Typed results or CloudApiError; the
-// password goes only into the request body and the token only into the returned value.
+// IAM calls the exporter makes: a project- or domain-scoped token from a password
+// (POST /v3/auth/tokens), the project id of a region (GET /v3/projects?name=) and the account's
+// domain id (GET /v3/auth/domains). Typed results or CloudApiError; the password goes only into
+// the request body and the token only into the returned value.
 
 import { z } from "zod";
 import type { Secret } from "../config/secret.js";
 import { parseApiTime } from "./api-time.js";
 import { CloudApiError } from "./errors.js";
-import { shapeError } from "./shape.js";
+import { describeIssues, shapeError } from "./shape.js";
 import type { CloudClient } from "./http-client.js";
 
 export interface PasswordLogin {
@@ -34,13 +35,43 @@ const projectsSchema = z.object({
   projects: z.array(z.object({ id: z.string().min(1), name: z.string() })),
 });
 
+const domainsSchema = z.object({
+  domains: z.array(z.object({ id: z.string().min(1), name: z.string().nullish() })),
+});
+
 /** Obtains a token scoped to the project (by id when known, else by the region's name). */
-export async function createPasswordToken(
+export function createPasswordToken(
   client: CloudClient,
   iamEndpoint: string,
   login: PasswordLogin,
   scope: { readonly projectId: string | null; readonly region: string },
   signal?: AbortSignal,
+): Promise<IssuedToken> {
+  return issuePasswordToken(
+    client,
+    iamEndpoint,
+    login,
+    { project: scope.projectId !== null ? { id: scope.projectId } : { name: scope.region } },
+    signal,
+  );
+}
+
+/** Obtains a token scoped to the user's account (domain): global services such as CCM want it. */
+export function createDomainPasswordToken(
+  client: CloudClient,
+  iamEndpoint: string,
+  login: PasswordLogin,
+  signal?: AbortSignal,
+): Promise<IssuedToken> {
+  return issuePasswordToken(client, iamEndpoint, login, { domain: { name: login.domain } }, signal);
+}
+
+async function issuePasswordToken(
+  client: CloudClient,
+  iamEndpoint: string,
+  login: PasswordLogin,
+  scope: Readonly<Record<string, unknown>>,
+  signal: AbortSignal | undefined,
 ): Promise<IssuedToken> {
   const operation = "create_token";
   const response = await client.requestJson({
@@ -61,9 +92,7 @@ export async function createPasswordToken(
             },
           },
         },
-        scope: {
-          project: scope.projectId !== null ? { id: scope.projectId } : { name: scope.region },
-        },
+        scope,
       },
     },
     signal,
@@ -120,4 +149,40 @@ export async function findProjectId(
     });
   }
   return project.id;
+}
+
+/**
+ * The id of the account (domain) the credentials belong to: the first domain IAM says they may
+ * access. AK/SK requests to global services carry it as X-Domain-Id.
+ */
+export async function findDomainId(
+  client: CloudClient,
+  iamEndpoint: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const service = "iam";
+  const operation = "list_auth_domains";
+  const response = await client.requestJson({
+    service,
+    operation,
+    url: `${iamEndpoint}/v3/auth/domains`,
+    signal,
+  });
+  const parsed = domainsSchema.safeParse(response.body);
+  if (!parsed.success) {
+    throw shapeError(service, operation, describeIssues(parsed.error), response.requestId);
+  }
+  const domain = parsed.data.domains[0];
+  if (!domain) {
+    throw new CloudApiError({
+      service,
+      operation,
+      status: 200,
+      reason: "not_found",
+      errorCode: null,
+      requestId: response.requestId,
+      detail: "IAM lists no account for these credentials (set HWCERT_DOMAIN_ID or domain_id)",
+    });
+  }
+  return domain.id;
 }

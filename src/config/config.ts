@@ -44,10 +44,16 @@ export interface TargetConfig {
   readonly region: string;
   /** null: looked up through IAM by the region's name. */
   readonly projectId: string | null;
+  /**
+   * The account (domain) id CCM's AK/SK requests carry as X-Domain-Id; null: looked up through
+   * IAM when needed.
+   */
+  readonly domainId: string | null;
   readonly auth: AuthConfig;
   readonly endpoints: {
     readonly elb: string;
     readonly geminidb: string;
+    readonly ccm: string;
     readonly iam: string;
   };
   /** The sources polled, in a stable order, without duplicates. */

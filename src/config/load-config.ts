@@ -150,8 +150,15 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
   const endpointTemplates = {
     elb: text("HWCERT_ELB_ENDPOINT") ?? "",
     geminidb: text("HWCERT_GEMINIDB_ENDPOINT") ?? "",
+    ccm: text("HWCERT_CCM_ENDPOINT") ?? "",
     iam: text("HWCERT_IAM_ENDPOINT") ?? "",
   };
+  const defaultDomainId = readOptionalId(
+    problems,
+    "HWCERT_DOMAIN_ID",
+    raw("HWCERT_DOMAIN_ID"),
+    "domain",
+  );
 
   // Credentials from the environment: shared by every target that names none of its own.
   const problemsBeforeCredentials = problems.list.length;
@@ -202,6 +209,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
         envAuth,
         defaultSources,
         endpointTemplates,
+        defaultDomainId,
       });
     }
   } else {
@@ -213,6 +221,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
       envAuth,
       defaultSources,
       endpointTemplates,
+      defaultDomainId,
     });
   }
 
@@ -327,8 +336,11 @@ interface TargetDefaults {
   readonly endpointTemplates: {
     readonly elb: string;
     readonly geminidb: string;
+    readonly ccm: string;
     readonly iam: string;
   };
+  /** HWCERT_DOMAIN_ID: undefined when it is invalid (already reported). */
+  readonly defaultDomainId: Read<string | null>;
 }
 
 function buildEnvironmentTarget(
@@ -359,6 +371,7 @@ function buildEnvironmentTarget(
     {
       elb: ["HWCERT_ELB_ENDPOINT", input.endpointTemplates.elb],
       geminidb: ["HWCERT_GEMINIDB_ENDPOINT", input.endpointTemplates.geminidb],
+      ccm: ["HWCERT_CCM_ENDPOINT", input.endpointTemplates.ccm],
       iam: ["HWCERT_IAM_ENDPOINT", input.endpointTemplates.iam],
     },
     region ?? "{region}",
@@ -383,7 +396,8 @@ function buildEnvironmentTarget(
     endpoints === undefined ||
     certificateIds === undefined ||
     instanceIds === undefined ||
-    input.defaultSources === undefined
+    input.defaultSources === undefined ||
+    input.defaultDomainId === undefined
   ) {
     return undefined;
   }
@@ -392,6 +406,7 @@ function buildEnvironmentTarget(
       label: "environment",
       region,
       projectId: projectId.value,
+      domainId: input.defaultDomainId.value,
       auth: input.envAuth,
       endpoints,
       sources: input.defaultSources,
@@ -434,6 +449,7 @@ function buildFileTargets(
           at("endpoints.geminidb"),
           entry.endpoints.geminidb ?? defaults.endpointTemplates.geminidb,
         ],
+        ccm: [at("endpoints.ccm"), entry.endpoints.ccm ?? defaults.endpointTemplates.ccm],
         iam: [at("endpoints.iam"), entry.endpoints.iam ?? defaults.endpointTemplates.iam],
       },
       region ?? "{region}",
@@ -450,6 +466,10 @@ function buildFileTargets(
       entry.instanceIds?.join(","),
       "instance",
     );
+    const domainId =
+      entry.domainId === undefined
+        ? defaults.defaultDomainId
+        : readOptionalId(problems, at("domain_id"), entry.domainId, "domain");
     const sources =
       entry.sources === undefined
         ? defaults.defaultSources
@@ -462,7 +482,8 @@ function buildFileTargets(
       endpoints === undefined ||
       certificateIds === undefined ||
       instanceIds === undefined ||
-      sources === undefined
+      sources === undefined ||
+      domainId === undefined
     ) {
       complete = false;
       continue;
@@ -484,6 +505,7 @@ function buildFileTargets(
       label: entry.name ?? path,
       region,
       projectId: projectId.value,
+      domainId: domainId.value,
       auth,
       endpoints,
       sources,
@@ -518,15 +540,32 @@ function readProjectId(problems: Problems, name: string, value: string): Read<st
 
 function readEndpoints(
   problems: Problems,
-  entries: Readonly<Record<"elb" | "geminidb" | "iam", readonly [string, string]>>,
+  entries: Readonly<Record<"elb" | "geminidb" | "ccm" | "iam", readonly [string, string]>>,
   region: string,
 ): TargetConfig["endpoints"] | undefined {
   const elb = readEndpoint(problems, entries.elb[0], entries.elb[1], region);
   const geminidb = readEndpoint(problems, entries.geminidb[0], entries.geminidb[1], region);
+  const ccm = readEndpoint(problems, entries.ccm[0], entries.ccm[1], region);
   const iam = readEndpoint(problems, entries.iam[0], entries.iam[1], region);
-  return elb === undefined || geminidb === undefined || iam === undefined
+  return elb === undefined || geminidb === undefined || ccm === undefined || iam === undefined
     ? undefined
-    : { elb, geminidb, iam };
+    : { elb, geminidb, ccm, iam };
+}
+
+/** An optional path-safe id (the account's domain id): unset is `{ value: null }`. */
+function readOptionalId(
+  problems: Problems,
+  name: string,
+  value: string | undefined,
+  noun: "domain",
+): Read<string | null> {
+  if (value === undefined) return { value: null };
+  return ID_PATTERN.test(value)
+    ? { value }
+    : problems.add(
+        name,
+        `"${value}" is not a ${noun} id (letters, digits, "-" and "_", at most 64)`,
+      );
 }
 
 export function readEndpoint(

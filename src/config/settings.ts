@@ -78,7 +78,7 @@ export const SETTINGS = [
     required: false,
     secret: true,
     description:
-      "Auth method 3: IAM user password; project-scoped tokens are obtained, cached and renewed.",
+      "Auth method 3: IAM user password; project-scoped tokens (domain-scoped for CCM) are obtained, cached and renewed.",
   },
   {
     name: "HWCERT_CONFIG_FILE",
@@ -103,6 +103,22 @@ export const SETTINGS = [
     description: "GeminiDB (GaussDB NoSQL) v3 API endpoint.",
   },
   {
+    name: "HWCERT_CCM_ENDPOINT",
+    defaultValue: "https://scm.{region}.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description:
+      "Cloud Certificate Manager (SSL certificates, SDK name SCM) endpoint; a global service.",
+  },
+  {
+    name: "HWCERT_DOMAIN_ID",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Account (domain) id sent as X-Domain-Id with AK/SK requests to CCM; unset = looked up through IAM (GET /v3/auth/domains).",
+  },
+  {
     name: "HWCERT_IAM_ENDPOINT",
     defaultValue: "https://iam.{region}.myhuaweicloud.com",
     required: false,
@@ -122,7 +138,8 @@ export const SETTINGS = [
     defaultValue: "elb,geminidb",
     required: false,
     secret: false,
-    description: "Comma-separated sources to poll: elb, geminidb.",
+    description:
+      "Comma-separated sources to poll: elb, geminidb, ccm (Cloud Certificate Manager, opt-in).",
   },
   {
     name: "HWCERT_GEMINIDB_INSTANCE_IDS",

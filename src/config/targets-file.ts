@@ -22,10 +22,12 @@ export interface FileTarget {
   readonly name: string | undefined;
   readonly region: string;
   readonly projectId: string | undefined;
+  readonly domainId: string | undefined;
   readonly sources: readonly string[] | undefined;
   readonly endpoints: {
     readonly elb: string | undefined;
     readonly geminidb: string | undefined;
+    readonly ccm: string | undefined;
     readonly iam: string | undefined;
   };
   readonly certificateIds: readonly string[] | undefined;
@@ -62,9 +64,15 @@ const targetSchema = z.strictObject({
   name: text.optional(),
   region: text,
   project_id: text.optional(),
+  domain_id: text.optional(),
   sources: z.union([z.array(text).min(1), text.transform((s) => s.split(","))]).optional(),
   endpoints: z
-    .strictObject({ elb: text.optional(), geminidb: text.optional(), iam: text.optional() })
+    .strictObject({
+      elb: text.optional(),
+      geminidb: text.optional(),
+      ccm: text.optional(),
+      iam: text.optional(),
+    })
     .optional(),
   elb_certificate_ids: z.array(text).min(1).optional(),
   geminidb_instance_ids: z.array(text).min(1).optional(),
@@ -143,10 +151,12 @@ export function readTargetsFile(
       name: target.name,
       region: target.region,
       projectId: target.project_id,
+      domainId: target.domain_id,
       sources: target.sources,
       endpoints: {
         elb: target.endpoints?.elb,
         geminidb: target.endpoints?.geminidb,
+        ccm: target.endpoints?.ccm,
         iam: target.endpoints?.iam,
       },
       certificateIds: target.elb_certificate_ids,

@@ -16,6 +16,14 @@ const X509_LABELS = [
   "serial_number",
 ] as const;
 
+const CCM_LABELS = [
+  "region",
+  "project_id",
+  "certificate_id",
+  "certificate_name",
+  "domain",
+] as const;
+
 const LINK_LABELS = ["region", "project_id", "instance_id", "instance_name", "category"] as const;
 
 export const METRICS = {
@@ -119,6 +127,49 @@ export const METRICS = {
       "datastore_type",
       "ssl",
       "cert_origin",
+    ],
+  },
+  ccmExpire: {
+    name: "hwcert_ccm_certificate_expire_timestamp_seconds",
+    help: `notAfter (Unix seconds) of a Cloud Certificate Manager SSL certificate, from its details; absent while unknown. ${POLLED}`,
+    labelNames: CCM_LABELS,
+  },
+  ccmNotBefore: {
+    name: "hwcert_ccm_certificate_not_before_timestamp_seconds",
+    help: `notBefore (Unix seconds) of a Cloud Certificate Manager SSL certificate; absent while unknown. ${POLLED}`,
+    labelNames: CCM_LABELS,
+  },
+  ccmStatus: {
+    name: "hwcert_ccm_certificate_status",
+    help: `Status of a Cloud Certificate Manager certificate: 1 for the current one of issued, pending, expired, revoked, other; 0 for the rest. ${POLLED}`,
+    labelNames: ["region", "project_id", "certificate_id", "status"],
+  },
+  ccmInfo: {
+    name: "hwcert_ccm_certificate_info",
+    help: `Details of each Cloud Certificate Manager certificate (always 1); api_status is the API's own status. ${POLLED}`,
+    labelNames: [
+      "region",
+      "project_id",
+      "certificate_id",
+      "certificate_name",
+      "domain",
+      "sans",
+      "type",
+      "brand",
+      "signature_algorithm",
+      "api_status",
+    ],
+  },
+  ccmUsage: {
+    name: "hwcert_ccm_certificate_usage_info",
+    help: `An ELB certificate or GeminiDB instance that uses a Cloud Certificate Manager certificate (always 1); renewing it in CCM fixes them. ${POLLED}`,
+    labelNames: [
+      "region",
+      "project_id",
+      "certificate_id",
+      "source",
+      "resource_id",
+      "resource_name",
     ],
   },
   sourceUp: {

@@ -10,10 +10,12 @@ import type { ParsedCertificate } from "../certs/types.js";
 import type { OwnerTag } from "../config/config.js";
 import type { ThresholdOverrides } from "../config/expiry-thresholds.js";
 import {
+  CCM_STATUSES,
   LISTENER_ROLES,
   type CaLinkState,
   type ListenerBinding,
   type OwnerTags,
+  type CcmSourceSnapshot,
   type GeminiDbSourceSnapshot,
   type Snapshot,
   type SourceSnapshot,
@@ -80,6 +82,7 @@ export function renderSnapshotMetrics(
   const geminidb = snapshot.sources.filter(
     (s): s is GeminiDbSourceSnapshot => s.source === "geminidb",
   );
+  const ccm = snapshot.sources.filter((s): s is CcmSourceSnapshot => s.source === "ccm");
 
   const write = (spec: FamilySpec, fill: (family: Family) => void): void => {
     const family = new Family(spec, writer);
@@ -234,11 +237,16 @@ export function renderSnapshotMetrics(
             listenerTagValue(uses, key),
           );
         }
-      } else {
+      } else if (source.source === "geminidb") {
         for (const instance of source.instances.values()) {
           owner(source, instance.id, instance.enterpriseProjectId, (key) =>
             tagValue(instance.tags, key),
           );
+        }
+      } else {
+        // CCM certificate tags are not read (yet): enterprise project only.
+        for (const certificate of source.certificates.values()) {
+          owner(source, certificate.id, certificate.enterpriseProjectId, () => "");
         }
       }
     }
@@ -284,6 +292,97 @@ export function renderSnapshotMetrics(
     }
   });
 
+  const ccmTime = (spec: FamilySpec, field: "notBefore" | "notAfter"): void => {
+    write(spec, (family) => {
+      for (const source of ccm) {
+        for (const certificate of source.certificates.values()) {
+          const value = certificate[field];
+          if (value === null || value <= 0) continue;
+          family.set(
+            [source.region, source.projectId, certificate.id, certificate.name, certificate.domain],
+            value,
+          );
+          family.endResource();
+        }
+      }
+    });
+  };
+  ccmTime(METRICS.ccmExpire, "notAfter");
+  ccmTime(METRICS.ccmNotBefore, "notBefore");
+  write(METRICS.ccmStatus, (family) => {
+    for (const source of ccm) {
+      for (const certificate of source.certificates.values()) {
+        for (const status of CCM_STATUSES) {
+          family.set(
+            [source.region, source.projectId, certificate.id, status],
+            certificate.status === status ? 1 : 0,
+          );
+        }
+        family.endResource();
+      }
+    }
+  });
+  write(METRICS.ccmInfo, (family) => {
+    for (const source of ccm) {
+      for (const certificate of source.certificates.values()) {
+        family.set(
+          [
+            source.region,
+            source.projectId,
+            certificate.id,
+            certificate.name,
+            certificate.domain,
+            certificate.sans,
+            certificate.type,
+            certificate.brand,
+            certificate.signatureAlgorithm,
+            certificate.apiStatus,
+          ],
+          1,
+        );
+        family.endResource();
+      }
+    }
+  });
+  // From ELB and GeminiDB data alone: the link shows whether or not the ccm source is polled.
+  write(METRICS.ccmUsage, (family) => {
+    for (const source of snapshot.sources) {
+      if (source.source === "elb") {
+        for (const certificate of source.certificates.values()) {
+          if (certificate.ccmCertificateId === null) continue;
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              certificate.ccmCertificateId,
+              "elb",
+              certificate.id,
+              certificate.name,
+            ],
+            1,
+          );
+          family.endResource();
+        }
+      } else if (source.source === "geminidb") {
+        for (const instance of source.instances.values()) {
+          if (instance.ccmCertificateId === null) continue;
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              instance.ccmCertificateId,
+              "geminidb",
+              instance.id,
+              instance.name,
+            ],
+            1,
+          );
+          family.endResource();
+        }
+      }
+    }
+  });
+
   write(METRICS.sourceUp, (family) => {
     for (const source of snapshot.sources) {
       family.set([source.source, source.region, source.projectId], source.up ? 1 : 0);
@@ -318,13 +417,13 @@ function listenerTagValue(uses: readonly ListenerBinding[], key: string): string
   return [...values].sort().join(",");
 }
 
-/** The id of every resource (ELB certificate, GeminiDB instance) of every source. */
+/** The id of every resource (ELB certificate, GeminiDB instance, CCM certificate). */
 function forEachResourceId(
   sources: readonly SourceSnapshot[],
   visit: (source: SourceSnapshot, resourceId: string) => void,
 ): void {
   for (const source of sources) {
-    const ids = source.source === "elb" ? source.certificates.keys() : source.instances.keys();
+    const ids = source.source === "geminidb" ? source.instances.keys() : source.certificates.keys();
     for (const id of ids) visit(source, id);
   }
 }
@@ -344,6 +443,8 @@ function forEachCertificate(
   endResource: () => void,
 ): void {
   for (const source of sources) {
+    // CCM certificates are read through the API only: no X.509 bytes.
+    if (source.source === "ccm") continue;
     if (source.source === "elb") {
       for (const certificate of source.certificates.values()) {
         for (const x509 of certificate.certificates) {

@@ -308,7 +308,9 @@ function buildState(
     last.expireTimeSeconds === expireTimeSeconds &&
     last.name === certificate.name &&
     last.type === certificate.type &&
-    last.enterpriseProjectId === certificate.enterpriseProjectId
+    last.enterpriseProjectId === certificate.enterpriseProjectId &&
+    last.origin === certificate.source &&
+    last.ccmCertificateId === toIdentity(certificate).ccmCertificateId
   ) {
     return last;
   }
@@ -317,11 +319,17 @@ function buildState(
 
 function toIdentity(
   certificate: ElbCertificate,
-): Pick<ElbCertificateState, "id" | "name" | "type" | "enterpriseProjectId"> {
+): Pick<
+  ElbCertificateState,
+  "id" | "name" | "type" | "enterpriseProjectId" | "origin" | "ccmCertificateId"
+> {
   return {
     id: certificate.id,
     name: certificate.name,
     type: certificate.type,
     enterpriseProjectId: certificate.enterpriseProjectId,
+    origin: certificate.source,
+    // Only a certificate CCM manages links to it (a stray id on an upload means nothing).
+    ccmCertificateId: certificate.source === "scm" ? certificate.scmCertificateId : null,
   };
 }

@@ -199,9 +199,10 @@ async function probeInstance(
     datastoreType: instance.datastoreType,
     ssl: instance.ssl ?? "",
     enterpriseProjectId: instance.enterpriseProjectId,
+    ccmCertificateId: instance.ccmCertificateId ? instance.ccmCertificateId : null,
   } as const;
   if (instance.ssl === "0") return { ...base, certOrigin: "", links: [] };
-  // A CCM certificate is not served through the download link; issue 9's CCM source covers it.
+  // A CCM certificate is not served through the download link: the ccm source reports it.
   if (instance.ccmCertificateId !== null) return { ...base, certOrigin: "ccm", links: [] };
 
   const context = { instanceId: instance.id, instanceName: instance.name };

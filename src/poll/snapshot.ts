@@ -39,6 +39,10 @@ export interface ElbCertificateState {
   readonly expireTimeSeconds: number | null;
   /** Every X.509 certificate of the PEM (leaf and chain); empty when the PEM is broken. */
   readonly certificates: readonly ParsedCertificate[];
+  /** The API's `source`: `scm` when Cloud Certificate Manager manages it, `""` when uploaded. */
+  readonly origin: string;
+  /** The CCM certificate behind it (`scm_certificate_id`); null when none. */
+  readonly ccmCertificateId: string | null;
 }
 
 /** How a listener uses a certificate: its default (server) one, an SNI one, or its client CA. */
@@ -104,6 +108,8 @@ export interface GeminiDbInstanceState {
   readonly tags: OwnerTags | null;
   /** Unix seconds of the last successful tag read; null when never read. */
   readonly tagsReadAtSeconds: number | null;
+  /** The CCM certificate the instance uses (`ccm_cert_info.cert_id`); null when none. */
+  readonly ccmCertificateId: string | null;
 }
 
 export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
@@ -111,7 +117,40 @@ export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
   readonly instances: ReadonlyMap<string, GeminiDbInstanceState>;
 }
 
-export type SourceSnapshot = ElbSourceSnapshot | GeminiDbSourceSnapshot;
+/** What the exporter makes of a CCM certificate's raw status (see ccm-status.ts). */
+export const CCM_STATUSES = ["issued", "pending", "expired", "revoked", "other"] as const;
+export type CcmStatus = (typeof CCM_STATUSES)[number];
+
+export interface CcmCertificateState {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly sans: string;
+  readonly type: string;
+  readonly brand: string;
+  readonly signatureAlgorithm: string;
+  /** The API's status as it came, e.g. ISSUED. */
+  readonly apiStatus: string;
+  readonly status: CcmStatus;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
+  /** Unix seconds from the details call; null when unknown (not issued, or unreadable). */
+  readonly notBefore: number | null;
+  readonly notAfter: number | null;
+  /**
+   * The list fields the details were read for: while the list shows the same, the details are
+   * not fetched again. null when the last details call failed (retried next poll).
+   */
+  readonly detailsFor: string | null;
+}
+
+export interface CcmSourceSnapshot extends SourceKey, SourceStatus {
+  readonly source: "ccm";
+  /** Keyed by CCM certificate id, in list order. */
+  readonly certificates: ReadonlyMap<string, CcmCertificateState>;
+}
+
+export type SourceSnapshot = ElbSourceSnapshot | GeminiDbSourceSnapshot | CcmSourceSnapshot;
 
 export interface PollSummary {
   readonly startedAtSeconds: number;
@@ -141,7 +180,17 @@ export function initialGeminiDbSnapshot(key: Omit<SourceKey, "source">): GeminiD
 
 /** How many resources (certificates or instances) a source snapshot holds. */
 export function resourceCount(snapshot: SourceSnapshot): number {
-  return snapshot.source === "elb" ? snapshot.certificates.size : snapshot.instances.size;
+  return snapshot.source === "geminidb" ? snapshot.instances.size : snapshot.certificates.size;
+}
+
+export function initialCcmSnapshot(key: Omit<SourceKey, "source">): CcmSourceSnapshot {
+  return {
+    source: "ccm",
+    region: key.region,
+    projectId: key.projectId,
+    ...initialStatus(),
+    certificates: new Map(),
+  };
 }
 
 export function initialElbSnapshot(key: Omit<SourceKey, "source">): ElbSourceSnapshot {

@@ -16,7 +16,7 @@ const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   ok: "OK",
 };
 
-const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB" } as const;
+const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB", ccm: "CCM" } as const;
 
 /** Escaped text. */
 const t = (text: string): string => escapeHtml(text);
@@ -137,14 +137,20 @@ function certificateRow(row: CertificateRow, index: number): string {
   const chain =
     row.kind === "expire_time"
       ? '<span title="No readable certificate matches it: the ELB API\'s expire_time">expire_time<span class="sub">(API)</span></span>'
-      : t(row.chainPosition ?? "");
+      : row.kind === "ccm"
+        ? `<span title="Validity from Cloud Certificate Manager's API">ccm<span class="sub">${u(row.ccmStatus ?? "")}</span></span>`
+        : t(row.chainPosition ?? "");
+  const managedBy =
+    row.kind !== "ccm" && row.ccmCertificateId !== null
+      ? `<span class="sub" title="Managed in Cloud Certificate Manager: renew it there">CCM ${u(row.ccmCertificateId)}</span>`
+      : "";
   const issuer = row.issuerCn ? `<span class="sub">issuer ${u(row.issuerCn)}</span>` : "";
   return `<tr class="sev-${row.severity}" data-severity="${row.severity}" data-order="${index}">\
 <td data-sort="${SEVERITIES.indexOf(row.severity)}"><span class="badge">${SEVERITY_LABELS[row.severity]}</span></td>\
 <td class="num" data-sort="${row.secondsLeft}">${t(days)}</td>\
 <td class="nowrap" data-sort="${row.notAfter}"><time>${t(formatTimestamp(row.notAfter).replace(/ UTC$/, ""))}</time></td>\
 <td data-sort="${t(row.resourceName)}">${u(row.resourceName)}<span class="sub id" title="${t(row.resourceId)}">${u(row.resourceId)}</span></td>\
-<td class="nowrap" data-sort="${t(row.source)}">${SOURCE_LABELS[row.source]}<span class="sub">${u(row.resourceType)}</span></td>\
+<td class="nowrap" data-sort="${t(row.source)}">${SOURCE_LABELS[row.source]}<span class="sub">${u(row.resourceType)}</span>${managedBy}</td>\
 <td data-sort="${t(`${row.region} ${row.projectId}`)}">${u(row.region)}<span class="sub id" title="${t(row.projectId)}">${u(row.projectId || "(unknown project)")}</span></td>\
 <td data-sort="${t(row.subjectCn)}">${u(row.subjectCn)}${issuer}</td>\
 <td class="nowrap" data-sort="${t(row.chainPosition ?? "~")}">${chain}</td>\
@@ -207,7 +213,7 @@ function instanceSection(instances: readonly InstanceRow[]): string {
     const links =
       instance.links.length === 0
         ? instance.certOrigin === "ccm"
-          ? "Certificate kept in Cloud Certificate Manager; no download link to probe."
+          ? `Certificate kept in Cloud Certificate Manager${instance.ccmCertificateId ? ` (${u(instance.ccmCertificateId)})` : ""}; no download link to probe.`
           : instance.ssl === "1"
             ? "No download link known."
             : "SSL is off; nothing to probe."

@@ -16,12 +16,14 @@ export interface IncomingRequest {
 /**
  * Which projects a credential may touch: every one (the static token, AK/SK without
  * X-Project-Id), one project (project-scoped IAM token, AK/SK with X-Project-Id), or none
- * (a domain-scoped or unscoped IAM token: fine for IAM, refused by project APIs).
+ * (a domain-scoped or unscoped IAM token, AK/SK with X-Domain-Id: fine for IAM and global
+ * services such as CCM, refused by project APIs). `domainId` is the X-Domain-Id an AK/SK
+ * request named (tokens carry their domain inside).
  */
 export type Scope =
   | { readonly kind: "any" }
   | { readonly kind: "project"; readonly projectId: string }
-  | { readonly kind: "domain" };
+  | { readonly kind: "domain"; readonly domainId?: string };
 
 export type Principal =
   | { readonly kind: "token"; readonly scope: Scope }
@@ -156,14 +158,14 @@ export function createAuthenticator(deps: {
         return { ok: false, message: "security token is invalid" };
       }
       const projectId = single(request.headers, "x-project-id");
-      return {
-        ok: true,
-        principal: {
-          kind: "access-key",
-          accessKey: check.accessKey,
-          scope: projectId === undefined ? { kind: "any" } : { kind: "project", projectId },
-        },
-      };
+      const domainId = single(request.headers, "x-domain-id");
+      const scope: Scope =
+        projectId !== undefined
+          ? { kind: "project", projectId }
+          : domainId !== undefined
+            ? { kind: "domain", domainId }
+            : { kind: "any" };
+      return { ok: true, principal: { kind: "access-key", accessKey: check.accessKey, scope } };
     }
     const token = single(request.headers, "x-auth-token");
     if (token === undefined || token === "") {

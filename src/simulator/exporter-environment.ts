@@ -12,6 +12,7 @@ export function exporterEnvironment(sim: Simulator): Record<string, string> {
     HWCERT_AUTH_TOKEN: sim.authToken,
     HWCERT_ELB_ENDPOINT: sim.endpoints.elb,
     HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
+    HWCERT_CCM_ENDPOINT: sim.endpoints.ccm,
     HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
     HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
     HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,

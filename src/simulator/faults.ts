@@ -3,7 +3,7 @@
 // matching rule with budget left wins, one fault per request. It does not perform the actions.
 import { randomUUID } from "node:crypto";
 
-export type ServiceName = "elb" | "geminidb" | "iam" | "obs";
+export type ServiceName = "elb" | "geminidb" | "ccm" | "iam" | "obs";
 
 export type Operation =
   | "elb.listCertificates"
@@ -12,8 +12,11 @@ export type Operation =
   | "geminidb.listInstances"
   | "geminidb.showDownloadLink"
   | "geminidb.listInstanceTags"
+  | "ccm.listCertificates"
+  | "ccm.showCertificate"
   | "iam.createToken"
   | "iam.listProjects"
+  | "iam.listDomains"
   | "obs.getObject"
   | "obs.redirect"
   | "unknown";
@@ -44,11 +47,12 @@ export type FaultAction =
   | { readonly kind: "slow-body"; readonly bytesPerSecond: number }
   /**
    * ELB list: next_marker repeats the request's marker, so a follower loops on one page.
-   * GeminiDB list: every offset answers the first page, with a total_count that promises more.
+   * GeminiDB and CCM lists: every offset answers the first page, with a total_count that
+   * promises more.
    */
   | { readonly kind: "pagination-loop" }
   /**
-   * ELB list: every page gets a fresh next_marker; GeminiDB list: total_count always lies beyond
+   * ELB list: every page gets a fresh next_marker; GeminiDB and CCM lists: total_count lies beyond
    * the page. The pages cycle through the data forever, so records repeat; with `fresh`, every
    * record is re-issued under a new, never-seen id, so only a client's own bound stops it.
    */

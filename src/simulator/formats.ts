@@ -14,6 +14,16 @@ export function formatSpaceSeconds(epochMs: number): string {
     .replace(/\.\d{3}Z$/, "");
 }
 
+/** `2021-05-27 16:46:25.0` in UTC+8 with no zone marker (the CCM list's untrusted expire_time). */
+export function formatChinaStandardTime(epochMs: number): string {
+  return `${formatSpaceSeconds(epochMs + 8 * 60 * 60 * 1000)}.0`;
+}
+
+/** `2045-11-17T21:25:47+08:00`: the same instant written with an explicit offset of +08:00. */
+export function formatOffsetSeconds(epochMs: number): string {
+  return `${formatIsoSeconds(epochMs + 8 * 60 * 60 * 1000).replace(/Z$/, "")}+08:00`;
+}
+
 /** `2026-11-25T03:00:01.168000Z` (IAM tokens: microseconds). */
 export function formatIamTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");

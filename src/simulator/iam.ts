@@ -1,5 +1,6 @@
-// The simulated IAM: password tokens (`POST /v3/auth/tokens`, token in X-Subject-Token, a fresh
-// one every time) and project lookup (`GET /v3/projects?name=`). Only the password method exists;
+// The simulated IAM: password tokens (`POST /v3/auth/tokens`, project- or domain-scoped, token in
+// X-Subject-Token, a fresh one every time), project lookup (`GET /v3/projects?name=`) and the
+// account the credentials belong to (`GET /v3/auth/domains`). Only the password method exists;
 // assume-role, federation and MFA are out of scope.
 import type { TokenStore, Scope } from "./auth.js";
 import { faultBody, unauthorized } from "./errors.js";
@@ -94,6 +95,14 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
 
     const scopeBody = field(auth, "scope");
     const projectScope = field(scopeBody, "project");
+    const domainScope = field(scopeBody, "domain");
+    if (
+      domainScope !== undefined &&
+      field(domainScope, "name") !== deps.credentials.domain &&
+      field(domainScope, "id") !== deps.domainId
+    ) {
+      return refused();
+    }
     let project: Project | undefined;
     let scope: Scope = { kind: "domain" };
     if (projectScope !== undefined) {
@@ -158,6 +167,15 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
     });
   };
 
+  const listDomains = (ctx: RouteContext): Reply => {
+    const outcome = ctx.authenticate();
+    if (!outcome.ok) return unauthorized(ctx.requestId, outcome.message);
+    return jsonReply(200, {
+      domains: [{ ...domain, enabled: true, description: "" }],
+      links: { self: "/v3/auth/domains" },
+    });
+  };
+
   const definition: ServiceDefinition = {
     service: "iam",
     route(method, segments) {
@@ -167,6 +185,9 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
       }
       if (method === "GET" && path === "v3/projects") {
         return { operation: "iam.listProjects", handle: listProjects };
+      }
+      if (method === "GET" && path === "v3/auth/domains") {
+        return { operation: "iam.listDomains", handle: listDomains };
       }
       return undefined;
     },

@@ -16,6 +16,13 @@ export type {
   GeminiDbInstanceInput,
 } from "./geminidb.js";
 export type { IamControl, IamCredentials } from "./iam.js";
+export {
+  CCM_PAGE_LIMITS,
+  CCM_TIME_FORMATS,
+  type CcmCertificateInput,
+  type CcmControl,
+  type CcmTimeFormat,
+} from "./ccm.js";
 export type { ObsControl, ObsObjectOptions } from "./obs.js";
 export type { Project, ProjectControl } from "./projects.js";
 export type {
@@ -41,15 +48,23 @@ export {
   type KeyAlgorithm,
 } from "./certificates.js";
 export { exporterEnvironment } from "./exporter-environment.js";
-export { formatIsoSeconds, formatSpaceSeconds } from "./formats.js";
+export {
+  formatChinaStandardTime,
+  formatIsoSeconds,
+  formatOffsetSeconds,
+  formatSpaceSeconds,
+} from "./formats.js";
 export { buildZip, type ZipEntry } from "./zip.js";
 export { canonicalRequest, computeSignature, stringToSign, verifySignedRequest } from "./aksk.js";
 export {
+  DEMO_CCM_CERTIFICATES,
   DEMO_ELB_CERTIFICATES,
   DEMO_GEMINIDB_INSTANCES,
   seedDemoScenario,
+  type DemoCcmCertificate,
   type DemoElbCertificate,
   type DemoGeminiDbInstance,
+  type SeededCcmCertificate,
   type SeededDemoScenario,
   type SeededElbCertificate,
   type SeededGeminiDbInstance,

@@ -23,12 +23,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (values.host !== undefined) options.host = values.host;
   if (values["base-port"] !== undefined) {
     const base = Number(values["base-port"]);
-    if (!Number.isInteger(base) || base < 1 || base > 65532) {
-      process.stderr.write(`--base-port: "${values["base-port"]}" is not a port from 1 to 65532\n`);
+    if (!Number.isInteger(base) || base < 1 || base > 65531) {
+      process.stderr.write(`--base-port: "${values["base-port"]}" is not a port from 1 to 65531\n`);
       return 2;
     }
     // Consecutive ports in a fixed order, so compose files and docs can rely on them.
-    options.ports = { elb: base, geminidb: base + 1, iam: base + 2, obs: base + 3 };
+    options.ports = { elb: base, geminidb: base + 1, iam: base + 2, obs: base + 3, ccm: base + 4 };
   }
 
   const sim = await startSimulator(options);
@@ -42,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       iam: sim.iam.credentials,
       elbCertificates: scenario.elb.length,
       geminidbInstances: scenario.geminidb.length,
+      ccmCertificates: scenario.ccm.length,
     })}\n`,
   );
 

@@ -25,6 +25,8 @@ export interface DemoElbCertificate {
   readonly expireTimeForm: "iso" | "space";
   /** Earliest notAfter in the stored chain, days from now; undefined when the PEM is unreadable. */
   readonly expectedEarliestNotAfterDays: number | undefined;
+  /** Managed in Cloud Certificate Manager: `source: "scm"` and this `scm_certificate_id`. */
+  readonly scmCertificateId?: string;
 }
 
 export interface DemoGeminiDbInstance {
@@ -57,6 +59,7 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 80,
+    scmCertificateId: "scs1700000000001",
   },
   {
     key: "expiring-soon",
@@ -159,6 +162,82 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
   },
 ];
 
+/** Cloud Certificate Manager SSL certificates of the account (the ccm source). */
+export interface DemoCcmCertificate {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  /** Raw API status. */
+  readonly status: string;
+  /** What the exporter should make of it. */
+  readonly expectedStatus: "issued" | "pending" | "expired" | "revoked" | "other";
+  /** Validity relative to `now`, in days; absent for a certificate not issued yet. */
+  readonly notBeforeDays?: number;
+  readonly notAfterDays?: number;
+}
+
+export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
+  {
+    key: "catalog-db",
+    id: "scs1700000000000000",
+    name: "catalog-db-example-com",
+    domain: "catalog-db.example.com",
+    status: "ISSUED",
+    expectedStatus: "issued",
+    notBeforeDays: -300,
+    notAfterDays: 65,
+  },
+  {
+    key: "www",
+    id: "scs1700000000001",
+    name: "www-example-com",
+    domain: "www.example.com",
+    status: "ISSUED",
+    expectedStatus: "issued",
+    notBeforeDays: -10,
+    notAfterDays: 80,
+  },
+  {
+    key: "unused-expiring",
+    id: "scs1700000000002",
+    name: "old-campaign-example-com",
+    domain: "campaign.example.com",
+    status: "ISSUED",
+    expectedStatus: "issued",
+    notBeforeDays: -353,
+    notAfterDays: 12,
+  },
+  {
+    key: "in-review",
+    id: "scs1700000000003",
+    name: "new-api-example-com",
+    domain: "new-api.example.com",
+    status: "CHECKING",
+    expectedStatus: "pending",
+  },
+  {
+    key: "expired",
+    id: "scs1700000000004",
+    name: "legacy-ccm-example-com",
+    domain: "legacy.example.com",
+    status: "EXPIRED",
+    expectedStatus: "expired",
+    notBeforeDays: -375,
+    notAfterDays: -10,
+  },
+  {
+    key: "revoked",
+    id: "scs1700000000005",
+    name: "leaked-key-example-com",
+    domain: "leaked.example.com",
+    status: "REVOKED",
+    expectedStatus: "revoked",
+    notBeforeDays: -30,
+    notAfterDays: 335,
+  },
+];
+
 export const DEMO_GEMINIDB_INSTANCES: readonly DemoGeminiDbInstance[] = [
   {
     key: "ssl-pem",
@@ -202,10 +281,18 @@ export interface SeededGeminiDbInstance {
   readonly caNotAfter: Date | undefined;
 }
 
+export interface SeededCcmCertificate {
+  readonly spec: DemoCcmCertificate;
+  readonly id: string;
+  readonly notBefore: Date | undefined;
+  readonly notAfter: Date | undefined;
+}
+
 export interface SeededDemoScenario {
   readonly now: Date;
   readonly elb: readonly SeededElbCertificate[];
   readonly geminidb: readonly SeededGeminiDbInstance[];
+  readonly ccm: readonly SeededCcmCertificate[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -276,6 +363,9 @@ export async function seedDemoScenario(
       certificate: stored,
       expireTime,
       createdAt: formatIsoSeconds(at(spec.notBeforeDays).getTime()),
+      ...(spec.scmCertificateId === undefined
+        ? {}
+        : { source: "scm" as const, scmCertificateId: spec.scmCertificateId }),
     });
     elb.push({
       spec,
@@ -313,5 +403,20 @@ export async function seedDemoScenario(
     });
   }
 
-  return { now: new Date(anchor), elb, geminidb };
+  const ccm: SeededCcmCertificate[] = [];
+  for (const spec of DEMO_CCM_CERTIFICATES) {
+    const notBefore = spec.notBeforeDays === undefined ? undefined : at(spec.notBeforeDays);
+    const notAfter = spec.notAfterDays === undefined ? undefined : at(spec.notAfterDays);
+    const id = sim.ccm.add({
+      id: spec.id,
+      name: spec.name,
+      domain: spec.domain,
+      status: spec.status,
+      ...(notBefore === undefined ? {} : { notBefore: notBefore.getTime() }),
+      ...(notAfter === undefined ? {} : { notAfter: notAfter.getTime() }),
+    });
+    ccm.push({ spec, id, notBefore, notAfter });
+  }
+
+  return { now: new Date(anchor), elb, geminidb, ccm };
 }

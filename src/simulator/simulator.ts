@@ -1,4 +1,4 @@
-// startSimulator(): four real HTTP servers (ELB, GeminiDB, IAM, OBS) on their own ports over one
+// startSimulator(): five real HTTP servers (ELB, GeminiDB, CCM, IAM, OBS) on their own ports over one
 // shared in-memory account, plus the control surface tests use (state, tokens, faults, request
 // log). It shares no code with src/cloud or src/certs, so the exporter cannot hide a bug in both.
 import { randomBytes } from "node:crypto";
@@ -8,6 +8,7 @@ import {
   createTokenStore,
   generateToken,
 } from "./auth.js";
+import { createCcm, type CcmControl } from "./ccm.js";
 import { generateUniquePrivateKeyPem } from "./certificates.js";
 import { createElb, type ElbControl } from "./elb.js";
 import { createFaultRegistry, type FaultControl, type ServiceName } from "./faults.js";
@@ -46,6 +47,7 @@ export interface SimulatorOptions {
 export interface SimulatorEndpoints {
   readonly elb: string;
   readonly geminidb: string;
+  readonly ccm: string;
   readonly iam: string;
   readonly obs: string;
 }
@@ -61,6 +63,8 @@ export interface Simulator {
   readonly projects: ProjectControl;
   readonly elb: ElbControl;
   readonly geminidb: GeminiDbControl;
+  /** Cloud Certificate Manager SSL certificates (account-wide). */
+  readonly ccm: CcmControl;
   readonly iam: IamControl;
   readonly obs: ObsControl;
   readonly accessKeys: {
@@ -71,7 +75,7 @@ export interface Simulator {
   /** Every request so far, in arrival order; OBS credentials in queries are redacted. */
   readonly requests: readonly RequestLogEntry[];
   clearRequests(): void;
-  /** Closes all four servers, dropping open and hanging connections at once. */
+  /** Closes all five servers, dropping open and hanging connections at once. */
   close(): Promise<void>;
 }
 
@@ -126,6 +130,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     pageSizeCap: geminidbPageSizeCap,
     obs: obs.control,
   });
+  const ccm = createCcm({ domainId });
   const iam = createIam({
     credentials,
     domainId,
@@ -145,10 +150,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const definitions: Readonly<Record<ServiceName, ServiceDefinition>> = {
     elb: elb.definition,
     geminidb: geminidb.definition,
+    ccm: ccm.definition,
     iam: iam.definition,
     obs: obs.definition,
   };
-  const names = ["elb", "geminidb", "iam", "obs"] as const;
+  const names = ["elb", "geminidb", "ccm", "iam", "obs"] as const;
   const started = await Promise.allSettled(
     names.map((name) =>
       startServiceServer(definitions[name], deps, host, options.ports?.[name] ?? 0),
@@ -164,7 +170,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await Promise.all(servers.map((server) => server.close()));
     throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
   }
-  const [elbServer, geminidbServer, iamServer, obsServer] = servers as [
+  const [elbServer, geminidbServer, ccmServer, iamServer, obsServer] = servers as [
+    RunningServer,
     RunningServer,
     RunningServer,
     RunningServer,
@@ -177,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     endpoints: {
       elb: elbServer.baseUrl,
       geminidb: geminidbServer.baseUrl,
+      ccm: ccmServer.baseUrl,
       iam: iamServer.baseUrl,
       obs: obsServer.baseUrl,
     },
@@ -187,6 +195,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     projects,
     elb: elb.control,
     geminidb: geminidb.control,
+    ccm: ccm.control,
     iam: iam.control,
     obs: obs.control,
     accessKeys: {

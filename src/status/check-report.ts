@@ -36,7 +36,7 @@ const ANSI: Readonly<Record<Severity | CheckVerdict["status"], string>> = {
 };
 const RESET = "\u001b[0m";
 
-const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB" } as const;
+const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB", ccm: "CCM" } as const;
 
 export function renderCheckReport(
   model: StatusModel,
@@ -67,7 +67,11 @@ export function renderCheckReport(
       SOURCE_LABELS[row.source],
       cell(row.resourceName || row.resourceId),
       cell(row.subjectCn || "-"),
-      row.kind === "expire_time" ? "expire_time (API)" : (row.chainPosition ?? "-"),
+      row.kind === "expire_time"
+        ? "expire_time (API)"
+        : row.kind === "ccm"
+          ? cell(`ccm ${row.ccmStatus ?? ""}`.trim())
+          : (row.chainPosition ?? "-"),
       cell(row.region),
       cell(row.projectId || "?"),
     ],

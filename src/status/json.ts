@@ -40,6 +40,8 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
       issuerCn: row.issuerCn,
       serialNumber: row.serialNumber,
       fingerprintSha256: row.fingerprintSha256,
+      ccmCertificateId: row.ccmCertificateId,
+      ccmStatus: row.ccmStatus,
       warningBelowDays: roundDays(row.thresholds.warningSeconds),
       criticalBelowDays: roundDays(row.thresholds.criticalSeconds),
       // null: unknown (or a source without listeners); []: stored only, in use by nothing.
@@ -63,6 +65,7 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
       datastoreType: instance.datastoreType,
       ssl: instance.ssl,
       certOrigin: instance.certOrigin,
+      ccmCertificateId: instance.ccmCertificateId,
       links: instance.links,
     })),
     problems: model.problems,

@@ -4,13 +4,15 @@
 // snapshot, the time and the threshold rule come in; no I/O, no clock, no formatting.
 
 import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
-import type {
-  CertificateOrigin,
-  ElbSourceSnapshot,
-  ListenerBinding,
-  GeminiDbSourceSnapshot,
-  Snapshot,
-  SourceSnapshot,
+import {
+  resourceCount,
+  type CcmSourceSnapshot,
+  type CertificateOrigin,
+  type ElbSourceSnapshot,
+  type GeminiDbSourceSnapshot,
+  type ListenerBinding,
+  type Snapshot,
+  type SourceSnapshot,
 } from "../poll/snapshot.js";
 import type { ErrorReason } from "../reasons.js";
 import type { SourceName } from "../sources.js";
@@ -22,7 +24,10 @@ import {
   type Validity,
 } from "./thresholds.js";
 
-/** One row of the certificate table: an X.509 certificate, or an ELB expire_time alone. */
+/**
+ * One row of the certificate table: an X.509 certificate, an ELB expire_time alone, or a Cloud
+ * Certificate Manager certificate (its API validity; CCM hands out no certificate bytes).
+ */
 export interface CertificateRow {
   readonly source: SourceName;
   readonly region: string;
@@ -32,8 +37,8 @@ export interface CertificateRow {
   readonly resourceName: string;
   /** ELB certificate type (`server`, `client`) or GeminiDB datastore type (`cassandra`, …). */
   readonly resourceType: string;
-  /** `x509`: from the certificate itself; `expire_time`: the ELB API's word only. */
-  readonly kind: "x509" | "expire_time";
+  /** `x509`: from the certificate itself; `expire_time`: the ELB API's word only; `ccm`: CCM's. */
+  readonly kind: "x509" | "expire_time" | "ccm";
   /** null for expire_time rows. */
   readonly chainPosition: ChainPosition | null;
   readonly subjectCn: string;
@@ -51,6 +56,13 @@ export interface CertificateRow {
    * listener list has not been read (unknown) and for sources without listeners.
    */
   readonly listeners: readonly ListenerBinding[] | null;
+  /**
+   * The Cloud Certificate Manager certificate to renew: the one an ELB certificate is managed
+   * by, or a CCM row's own id. null when none.
+   */
+  readonly ccmCertificateId: string | null;
+  /** CCM rows: the API's status (ISSUED, EXPIRED, …); null for other rows. */
+  readonly ccmStatus: string | null;
 }
 
 export interface SourceRow {
@@ -83,6 +95,8 @@ export interface InstanceRow {
   readonly datastoreType: string;
   readonly ssl: "0" | "1" | "";
   readonly certOrigin: CertificateOrigin;
+  /** The Cloud Certificate Manager certificate the instance uses; null when none. */
+  readonly ccmCertificateId: string | null;
   /** Empty when not probed (SSL off, or the certificate lives in CCM). */
   readonly links: readonly CaLinkRow[];
 }
@@ -171,6 +185,10 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       | "notBefore"
       | "notAfter"
     >,
+    ccm: Pick<CertificateRow, "ccmCertificateId" | "ccmStatus"> = {
+      ccmCertificateId: null,
+      ccmStatus: null,
+    },
   ): CertificateRow => {
     const thresholds = input.thresholds(
       { notBefore: fields.notBefore, notAfter: fields.notAfter },
@@ -189,23 +207,30 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       thresholds,
       severity: classifyExpiry(secondsLeft, thresholds),
       listeners: resource.listeners,
+      ...ccm,
     };
   };
   const x509Row = (
     source: SourceSnapshot,
     resource: ResourceRef,
     x509: ParsedCertificate,
+    ccmCertificateId: string | null = null,
   ): CertificateRow =>
-    row(source, resource, {
-      kind: "x509",
-      chainPosition: x509.chainPosition,
-      subjectCn: x509.subjectCn,
-      issuerCn: x509.issuerCn,
-      serialNumber: x509.serialNumber,
-      fingerprintSha256: x509.fingerprintSha256,
-      notBefore: x509.notBefore,
-      notAfter: x509.notAfter,
-    });
+    row(
+      source,
+      resource,
+      {
+        kind: "x509",
+        chainPosition: x509.chainPosition,
+        subjectCn: x509.subjectCn,
+        issuerCn: x509.issuerCn,
+        serialNumber: x509.serialNumber,
+        fingerprintSha256: x509.fingerprintSha256,
+        notBefore: x509.notBefore,
+        notAfter: x509.notAfter,
+      },
+      { ccmCertificateId, ccmStatus: null },
+    );
 
   const addElb = (source: ElbSourceSnapshot): void => {
     for (const certificate of source.certificates.values()) {
@@ -217,8 +242,9 @@ export function buildStatusModel(input: StatusInput): StatusModel {
           ? (source.listenerBindings.get(certificate.id) ?? [])
           : null,
       };
+      const ccm = { ccmCertificateId: certificate.ccmCertificateId, ccmStatus: null };
       for (const x509 of certificate.certificates) {
-        certificates.push(x509Row(source, resource, x509));
+        certificates.push(x509Row(source, resource, x509, certificate.ccmCertificateId));
       }
       // The API's expire_time gets a row of its own when no readable certificate accounts for
       // it: a broken PEM, or one whose leaf is the unreadable part.
@@ -231,17 +257,22 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       ) {
         const leaf = certificate.certificates.find((x509) => x509.chainPosition === "leaf");
         certificates.push(
-          row(source, resource, {
-            kind: "expire_time",
-            chainPosition: null,
-            subjectCn: "",
-            issuerCn: "",
-            serialNumber: "",
-            fingerprintSha256: "",
-            // As the rules: the leaf's lifetime when there is one, else the absolute limits.
-            notBefore: leaf?.notBefore ?? null,
-            notAfter: expire,
-          }),
+          row(
+            source,
+            resource,
+            {
+              kind: "expire_time",
+              chainPosition: null,
+              subjectCn: "",
+              issuerCn: "",
+              serialNumber: "",
+              fingerprintSha256: "",
+              // As the rules: the leaf's lifetime when there is one, else the absolute limits.
+              notBefore: leaf?.notBefore ?? null,
+              notAfter: expire,
+            },
+            ccm,
+          ),
         );
       }
     }
@@ -283,6 +314,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
         datastoreType: instance.datastoreType,
         ssl: instance.ssl,
         certOrigin: instance.certOrigin,
+        ccmCertificateId: instance.ccmCertificateId,
         links: instance.links.map((link) => ({
           category: link.category,
           up: link.up,
@@ -295,9 +327,34 @@ export function buildStatusModel(input: StatusInput): StatusModel {
     }
   };
 
+  const addCcm = (source: CcmSourceSnapshot): void => {
+    for (const certificate of source.certificates.values()) {
+      // Not issued yet (or its details unreadable): no expiry to show.
+      if (certificate.notAfter === null) continue;
+      certificates.push(
+        row(
+          source,
+          { id: certificate.id, name: certificate.name, type: certificate.type, listeners: null },
+          {
+            kind: "ccm",
+            chainPosition: null,
+            subjectCn: certificate.domain,
+            issuerCn: certificate.brand,
+            serialNumber: "",
+            fingerprintSha256: "",
+            notBefore: certificate.notBefore,
+            notAfter: certificate.notAfter,
+          },
+          { ccmCertificateId: certificate.id, ccmStatus: certificate.apiStatus },
+        ),
+      );
+    }
+  };
+
   const sources = input.snapshot.sources.map((source): SourceRow => {
     if (source.source === "elb") addElb(source);
-    else addGeminiDb(source);
+    else if (source.source === "geminidb") addGeminiDb(source);
+    else addCcm(source);
     const lastError = source.lastError
       ? { reason: source.lastError.reason, message: redact(source.lastError.message) }
       : null;
@@ -319,7 +376,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       lastSuccessSeconds: source.lastSuccessSeconds,
       lastAttemptSeconds: source.lastAttemptSeconds,
       lastError,
-      resources: source.source === "elb" ? source.certificates.size : source.instances.size,
+      resources: resourceCount(source),
     };
   });
 

@@ -13,7 +13,8 @@ import { downloadFile } from "../../src/cloud/download.js";
 import { listElbCertificatePages, showElbCertificate } from "../../src/cloud/elb.js";
 import { listGeminiDbInstances, showSslCertDownloadLinks } from "../../src/cloud/geminidb.js";
 import { createCloudClient, type CloudClient } from "../../src/cloud/http-client.js";
-import { createPasswordToken, findProjectId } from "../../src/cloud/iam.js";
+import { createPasswordToken, findDomainId, findProjectId } from "../../src/cloud/iam.js";
+import { listCcmCertificates, showCcmCertificate } from "../../src/cloud/ccm.js";
 import { Secret } from "../../src/config/secret.js";
 import type { FaultAction, ServiceName, Simulator } from "../../src/simulator/index.js";
 import { startTestDaemon } from "../helpers/daemon-harness.js";
@@ -230,9 +231,17 @@ describe("secrets under every auth mode and fault", () => {
               () => listGeminiDbInstances(gemini, record),
               () => showSslCertDownloadLinks(gemini, world.instanceIds[0]!),
             ];
+          case "ccm": {
+            const ccm = { client, endpoint: sim.endpoints.ccm };
+            return [
+              () => listCcmCertificates(ccm, record),
+              () => showCcmCertificate(ccm, "scs1700000000000"),
+            ];
+          }
           case "iam":
             return [
               () => findProjectId(client, sim.endpoints.iam, sim.region),
+              () => findDomainId(client, sim.endpoints.iam),
               () =>
                 createPasswordToken(client, sim.endpoints.iam, login, {
                   projectId: sim.projectId,

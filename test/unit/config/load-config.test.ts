@@ -37,8 +37,10 @@ describe("loadConfig", () => {
     expect(target.endpoints).toEqual({
       elb: "https://elb.ap-southeast-1.myhuaweicloud.com",
       geminidb: "https://gaussdb-nosql.ap-southeast-1.myhuaweicloud.com",
+      ccm: "https://scm.ap-southeast-1.myhuaweicloud.com",
       iam: "https://iam.ap-southeast-1.myhuaweicloud.com",
     });
+    expect(target.domainId).toBeNull();
     expect(target.elb.certificateIds).toBeNull();
     expect(config.pollSchedule).toBe("*/5 * * * *");
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 10057 });
@@ -213,11 +215,36 @@ describe("loadConfig", () => {
       "HWCERT_REGOIN: unknown setting (check the spelling; see config/example.env)",
     ],
     [
+      { HWCERT_SOURCES: "elb,acm" },
+      'HWCERT_SOURCES: unknown source "acm" (choose from elb, geminidb, ccm)',
+    ],
+    [
+      { HWCERT_DOMAIN_ID: "../etc" },
+      'HWCERT_DOMAIN_ID: "../etc" is not a domain id (letters, digits, "-" and "_", at most 64)',
+    ],
+    [
+      { HWCERT_CCM_ENDPOINT: "ftp://scm.example.com" },
+      'HWCERT_CCM_ENDPOINT: "ftp://scm.example.com" must use https:// (or http:// for a local simulator)',
+    ],
+    [
       { HWCERT_AUTH_TOKEN_FILE: "/run/secrets/token" },
       "HWCERT_AUTH_TOKEN: set both HWCERT_AUTH_TOKEN and HWCERT_AUTH_TOKEN_FILE; set only one",
     ],
   ])("rejects %j", (overrides, message) => {
     expect(errorsOf(overrides)).toEqual([message]);
+  });
+
+  it("polls Cloud Certificate Manager when asked, with the account's domain id", () => {
+    const result = load({
+      HWCERT_SOURCES: "ccm, elb",
+      HWCERT_DOMAIN_ID: "0970dd7a1300f5672ff2c003c60ae115",
+      HWCERT_CCM_ENDPOINT: "http://127.0.0.1:9000/",
+    });
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    const target = result.config.targets[0]!;
+    expect(target.sources).toEqual(["elb", "ccm"]);
+    expect(target.domainId).toBe("0970dd7a1300f5672ff2c003c60ae115");
+    expect(target.endpoints.ccm).toBe("http://127.0.0.1:9000");
   });
 
   it("leaves the project id to IAM when it is not set", () => {

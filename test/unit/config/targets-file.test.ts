@@ -35,7 +35,10 @@ targets:
   - name: prod-sg
     region: ap-southeast-1
     project_id: 0605767f3e00d4a72f4bc01f8d0e8b1a
-    sources: [elb]
+    sources: [elb, ccm]
+    domain_id: 0970dd7a1300f5672ff2c003c60ae115
+    endpoints:
+      ccm: https://scm.example.test/
     elb_certificate_ids: [a1, b2]
   - region: eu-west-101
     sources: geminidb
@@ -56,18 +59,24 @@ targets:
       label: "prod-sg",
       region: "ap-southeast-1",
       projectId: "0605767f3e00d4a72f4bc01f8d0e8b1a",
-      sources: ["elb"],
+      sources: ["elb", "ccm"],
+      domainId: "0970dd7a1300f5672ff2c003c60ae115",
       elb: { certificateIds: ["a1", "b2"] },
-      endpoints: { elb: "https://elb.ap-southeast-1.myhuaweicloud.com" },
+      endpoints: {
+        elb: "https://elb.ap-southeast-1.myhuaweicloud.com",
+        ccm: "https://scm.example.test",
+      },
     });
     expect(first!.auth.kind).toBe("token");
     expect(second).toMatchObject({
       label: "targets[1]",
       region: "eu-west-101",
       projectId: null,
+      domainId: null,
       sources: ["geminidb"],
       endpoints: {
         geminidb: "https://gaussdb-nosql.eu-west-101.myhuaweicloud.eu",
+        ccm: "https://scm.eu-west-101.myhuaweicloud.com",
         iam: "https://iam.eu-west-101.myhuaweicloud.eu",
       },
     });

@@ -48,7 +48,16 @@ export function elbCertificate(
   certificates: readonly ParsedCertificate[],
   expireTimeSeconds: number | null = certificates[0]?.notAfter ?? null,
 ): ElbCertificateState {
-  return { id, name, type: "server", enterpriseProjectId: "0", expireTimeSeconds, certificates };
+  return {
+    id,
+    name,
+    type: "server",
+    enterpriseProjectId: "0",
+    expireTimeSeconds,
+    certificates,
+    origin: "",
+    ccmCertificateId: null,
+  };
 }
 
 const status = {
@@ -99,6 +108,7 @@ export function instance(
     enterpriseProjectId: "0",
     tags: null,
     tagsReadAtSeconds: null,
+    ccmCertificateId: null,
   };
 }
 

@@ -1,0 +1,216 @@
+// Cloud Certificate Manager (SSL certificates; the API's and SDK's name is SCM), a global service:
+// the certificate list (offset paging to total_count, every status) and one certificate's
+// details, whose not_before / not_after are the expiry this exporter trusts (the list's
+// expire_time carries no zone). Typed values or CloudApiError (`api_shape` for anything
+// off-contract). Never calls the export API: it answers with the private key.
+
+import { z } from "zod";
+import type { CloudClient } from "./http-client.js";
+import { describeIssues, shapeError } from "./shape.js";
+
+export interface CcmCertificate {
+  readonly id: string;
+  readonly name: string;
+  /** The main domain name. */
+  readonly domain: string;
+  /** Additional domain names, as the API writes them (one string). */
+  readonly sans: string;
+  /** e.g. DV_SSL_CERT, OV_SSL_CERT. */
+  readonly type: string;
+  /** e.g. GEOTRUST, DIGICERT. */
+  readonly brand: string;
+  readonly signatureAlgorithm: string;
+  /** The raw status, e.g. ISSUED, EXPIRED, REVOKED, PAID, CHECKING, UPLOAD. */
+  readonly status: string;
+  /** The list's expire_time, unparsed and untrusted (no zone): only a change signal. */
+  readonly expireTime: string;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
+}
+
+export interface CcmCertificateDetails {
+  readonly id: string;
+  /** Raw not_before / not_after (text or epoch); null when absent or empty (not issued yet). */
+  readonly notBefore: string | number | null;
+  readonly notAfter: string | number | null;
+}
+
+export interface CcmApiContext {
+  readonly client: CloudClient;
+  /** Base URL of the CCM endpoint, without trailing slash. */
+  readonly endpoint: string;
+  readonly signal?: AbortSignal;
+}
+
+export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
+
+/** The largest page the API accepts (it allows 10, 20 or 50). */
+export const CCM_PAGE_LIMIT = 50;
+/**
+ * Stop a server that never stops paging, even one that hands out new records on every page
+ * (repeated ids are caught long before): at most 200 list requests (20 s at the default rate
+ * limit) and 10,000 certificates, far above an account's certificate quota.
+ */
+export const CCM_MAX_PAGES = 200;
+export const CCM_MAX_CERTIFICATES = 10_000;
+
+const text = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined ? "" : String(value)));
+
+const sansSchema = z
+  .union([z.string(), z.array(z.string())])
+  .nullish()
+  .transform((value) => (Array.isArray(value) ? value.join(",") : (value ?? "")));
+
+const certificateSchema = z.object({
+  id: z.string().min(1),
+  name: text,
+  domain: text,
+  sans: sansSchema,
+  type: text,
+  brand: text,
+  signature_algorithm: text,
+  /** Older answers spell it so (the SDK models still carry both). */
+  signature_algrithm: text,
+  status: text,
+  expire_time: text,
+  enterprise_project_id: text,
+});
+
+const listSchema = z.object({
+  certificates: z.array(z.unknown()),
+  total_count: z.number().int().nonnegative().nullish(),
+});
+
+const timeSchema = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) =>
+    value === null || value === undefined || (typeof value === "string" && value.trim() === "")
+      ? null
+      : value,
+  );
+
+const detailsSchema = z.object({
+  id: z.string().min(1),
+  not_before: timeSchema,
+  not_after: timeSchema,
+});
+
+function toCertificate(info: z.infer<typeof certificateSchema>): CcmCertificate {
+  return {
+    id: info.id,
+    name: info.name,
+    domain: info.domain,
+    sans: info.sans,
+    type: info.type,
+    brand: info.brand,
+    signatureAlgorithm: info.signature_algorithm || info.signature_algrithm,
+    status: info.status,
+    expireTime: info.expire_time,
+    enterpriseProjectId: info.enterprise_project_id,
+  };
+}
+
+/**
+ * Every SSL certificate of the account, whatever its status (`status=ALL`), page by page. The
+ * offset advances by what each page held (a server may cap the page size); paging stops at
+ * total_count, on an empty page, or on a short page when the answer has no total_count.
+ */
+export async function listCcmCertificates(
+  context: CcmApiContext,
+  onShapeProblem: ShapeProblemHandler,
+): Promise<CcmCertificate[]> {
+  const operation = "list_certificates";
+  const url = `${context.endpoint}/v3/scm/certificates`;
+  const certificates: CcmCertificate[] = [];
+  const seen = new Set<string>();
+  let offset = 0;
+  for (let page = 0; page < CCM_MAX_PAGES; page++) {
+    const searchParams = new URLSearchParams({
+      limit: String(CCM_PAGE_LIMIT),
+      offset: String(offset),
+      status: "ALL",
+    });
+    const response = await context.client.getJson({
+      service: "ccm",
+      operation,
+      url,
+      searchParams,
+      signal: context.signal,
+    });
+    const parsed = listSchema.safeParse(response.body);
+    if (!parsed.success) {
+      throw shapeError("ccm", operation, describeIssues(parsed.error), response.requestId);
+    }
+    const entries = parsed.data.certificates;
+    for (const item of entries) {
+      const info = certificateSchema.safeParse(item);
+      if (!info.success) {
+        onShapeProblem({ operation, detail: describeIssues(info.error) });
+        continue;
+      }
+      if (seen.has(info.data.id)) {
+        throw shapeError(
+          "ccm",
+          operation,
+          "paging repeats certificates already listed",
+          response.requestId,
+        );
+      }
+      seen.add(info.data.id);
+      certificates.push(toCertificate(info.data));
+    }
+    if (seen.size > CCM_MAX_CERTIFICATES) {
+      throw shapeError(
+        "ccm",
+        operation,
+        `paging lists more than ${CCM_MAX_CERTIFICATES} certificates`,
+        response.requestId,
+      );
+    }
+    offset += entries.length;
+    const total = parsed.data.total_count;
+    if (entries.length === 0) return certificates;
+    if (total === null || total === undefined) {
+      if (entries.length < CCM_PAGE_LIMIT) return certificates;
+    } else if (offset >= total) {
+      return certificates;
+    }
+  }
+  throw shapeError("ccm", operation, `paging did not end within ${CCM_MAX_PAGES} pages`, null);
+}
+
+/** One certificate's details (validity). A 404 surfaces as CloudApiError `not_found`. */
+export async function showCcmCertificate(
+  context: CcmApiContext,
+  certificateId: string,
+): Promise<CcmCertificateDetails> {
+  const operation = "show_certificate";
+  const url = `${context.endpoint}/v3/scm/certificates/${encodeURIComponent(certificateId)}`;
+  const response = await context.client.getJson({
+    service: "ccm",
+    operation,
+    url,
+    signal: context.signal,
+  });
+  const parsed = detailsSchema.safeParse(response.body);
+  if (!parsed.success) {
+    throw shapeError("ccm", operation, describeIssues(parsed.error), response.requestId);
+  }
+  if (parsed.data.id !== certificateId) {
+    throw shapeError(
+      "ccm",
+      operation,
+      "the answer is for another certificate id",
+      response.requestId,
+    );
+  }
+  return {
+    id: parsed.data.id,
+    notBefore: parsed.data.not_before,
+    notAfter: parsed.data.not_after,
+  };
+}

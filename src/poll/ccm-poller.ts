@@ -1,0 +1,152 @@
+// One poll of the Cloud Certificate Manager source: list every SSL certificate of the account,
+// then read the details (not_before / not_after) only of certificates that are new or whose list
+// fields changed since they were last read, so a steady account costs only the list calls. A
+// failing list keeps the last good snapshot; a failing details call keeps that certificate's
+// last known validity and is retried next poll. Nothing here touches metrics.
+
+import pLimit from "p-limit";
+import { parseApiTimeOrEpoch } from "../cloud/api-time.js";
+import {
+  listCcmCertificates,
+  showCcmCertificate,
+  type CcmApiContext,
+  type CcmCertificate,
+} from "../cloud/ccm.js";
+import { CloudApiError } from "../cloud/errors.js";
+import type { Logger } from "../log/logger.js";
+import { classifyCcmStatus } from "./ccm-status.js";
+import type { SourcePollDependencies } from "./poller.js";
+import type { CcmCertificateState, CcmSourceSnapshot } from "./snapshot.js";
+
+export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
+  readonly api: Omit<CcmApiContext, "signal">;
+}
+
+export async function pollCcm(
+  deps: CcmPollDependencies,
+  previous: CcmSourceSnapshot,
+  signal: AbortSignal,
+): Promise<CcmSourceSnapshot> {
+  const attemptedAt = deps.now();
+  const api: CcmApiContext = { ...deps.api, signal };
+  const limit = pLimit(deps.concurrency);
+  const log = deps.logger.child({ source: "ccm", projectId: previous.projectId });
+  const reportApiError = (error: CloudApiError, context: Record<string, unknown> = {}): void => {
+    deps.recordError(error.reason);
+    log.warn({ ...context, ...error.toLogFields() }, "CCM API request failed");
+  };
+  let skipped = 0;
+  const onShapeProblem = (problem: { operation: string; detail: string }): void => {
+    skipped++;
+    deps.recordError("api_shape");
+    log.warn(problem, "CCM list entry skipped");
+  };
+
+  let listed: CcmCertificate[];
+  try {
+    listed = await listCcmCertificates(api, onShapeProblem);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (!(error instanceof CloudApiError)) throw error;
+    reportApiError(error);
+    return {
+      ...previous,
+      up: false,
+      lastAttemptSeconds: attemptedAt,
+      lastError: { reason: error.reason, message: error.message },
+    };
+  }
+
+  const states = await Promise.all(
+    listed.map((certificate) => {
+      const last = previous.certificates.get(certificate.id);
+      const key = listKey(certificate);
+      // Unchanged in the list since its details were read: nothing to fetch.
+      if (last?.detailsFor === key) return Promise.resolve(last);
+      return limit(() => readDetails(certificate, key, last, api, deps, log, reportApiError));
+    }),
+  );
+  const next = new Map(states.map((state) => [state.id, state]));
+  // An entry that could not be read is not a deleted certificate: while any was skipped, every
+  // known certificate the list did not name keeps its last state.
+  if (skipped > 0) {
+    for (const [id, state] of previous.certificates) if (!next.has(id)) next.set(id, state);
+  }
+  return {
+    ...previous,
+    up: true,
+    lastSuccessSeconds: deps.now(),
+    lastAttemptSeconds: attemptedAt,
+    lastError: null,
+    certificates: next,
+  };
+}
+
+/** The list fields whose change means the certificate may have been renewed, re-issued or revoked. */
+function listKey(certificate: CcmCertificate): string {
+  return JSON.stringify([
+    certificate.status,
+    certificate.expireTime,
+    certificate.name,
+    certificate.domain,
+    certificate.sans,
+    certificate.type,
+    certificate.brand,
+    certificate.signatureAlgorithm,
+    certificate.enterpriseProjectId,
+  ]);
+}
+
+async function readDetails(
+  certificate: CcmCertificate,
+  key: string,
+  last: CcmCertificateState | undefined,
+  api: CcmApiContext,
+  deps: CcmPollDependencies,
+  log: Logger,
+  reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
+): Promise<CcmCertificateState> {
+  const identity = {
+    id: certificate.id,
+    name: certificate.name,
+    domain: certificate.domain,
+    sans: certificate.sans,
+    type: certificate.type,
+    brand: certificate.brand,
+    signatureAlgorithm: certificate.signatureAlgorithm,
+    apiStatus: certificate.status,
+    status: classifyCcmStatus(certificate.status),
+    enterpriseProjectId: certificate.enterpriseProjectId,
+  };
+  const context = { certificateId: certificate.id, certificateName: certificate.name };
+  let details;
+  try {
+    details = await showCcmCertificate(api, certificate.id);
+  } catch (error) {
+    api.signal?.throwIfAborted();
+    if (!(error instanceof CloudApiError)) throw error;
+    reportApiError(error, context);
+    // The validity last read stays until a details call succeeds again.
+    return {
+      ...identity,
+      notBefore: last?.notBefore ?? null,
+      notAfter: last?.notAfter ?? null,
+      detailsFor: null,
+    };
+  }
+  const readTime = (field: string, value: string | number | null): number | null => {
+    if (value === null) return null;
+    const seconds = parseApiTimeOrEpoch(value);
+    if (seconds === null) {
+      deps.recordError("bad_time");
+      log.warn({ ...context, field, value: String(value).slice(0, 40) }, "CCM time unreadable");
+    }
+    return seconds;
+  };
+  return {
+    ...identity,
+    notBefore: readTime("not_before", details.notBefore),
+    notAfter: readTime("not_after", details.notAfter),
+    detailsFor: key,
+  };
+}
