@@ -32,19 +32,6 @@ const certificateRules = certificateGroup?.rules ?? [];
 const TEST_DIR = join(DEPLOY, "prometheus", "tests");
 const testFiles = readdirSync(TEST_DIR).filter((name) => name.endsWith(".test.yml"));
 
-/**
- * Families the rules read that this exporter does not emit yet (the Cloud Certificate Manager
- * source). The rules are ready for them and their promtool tests use synthetic series; the names
- * are fixed.
- */
-const UPCOMING_FAMILIES = [
-  "hwcert_ccm_certificate_expire_timestamp_seconds",
-  "hwcert_ccm_certificate_not_before_timestamp_seconds",
-  "hwcert_ccm_certificate_status",
-  "hwcert_ccm_certificate_info",
-  "hwcert_ccm_certificate_usage_info",
-];
-
 /** Names Prometheus exposes for the contract's families (histograms have three series). */
 const KNOWN_SERIES = new Set([
   ...Object.values(METRICS).flatMap((metric) =>
@@ -52,7 +39,6 @@ const KNOWN_SERIES = new Set([
       ? ["_bucket", "_sum", "_count"].map((suffix) => metric.name + suffix)
       : [metric.name],
   ),
-  ...UPCOMING_FAMILIES,
 ]);
 
 /** Certificate expiry alerts: warning and critical pairs for certificates in use. */
