@@ -11,8 +11,10 @@ import {
   type Authenticator,
 } from "../cloud/auth.js";
 import { CloudApiError } from "../cloud/errors.js";
+import { listEnterpriseProjects } from "../cloud/eps.js";
 import {
   createCloudClient,
+  type CloudClient,
   type CloudClientOptions,
   type RetryPolicy,
 } from "../cloud/http-client.js";
@@ -30,6 +32,7 @@ import type { LiveMetrics } from "../metrics/live-metrics.js";
 import { BundleCache } from "../poll/bundle-cache.js";
 import { pollCcm } from "../poll/ccm-poller.js";
 import { pollElb } from "../poll/elb-poller.js";
+import { EnterpriseProjectDirectory } from "../poll/enterprise-projects.js";
 import { pollGeminiDb } from "../poll/geminidb-poller.js";
 import type { SourcePoller } from "../poll/poller.js";
 import { ProjectResolver } from "../poll/project-resolver.js";
@@ -74,7 +77,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     // Every 429 counts as rate_limited where it happens, even when a retry then succeeded;
     // the pollers therefore do not count rate_limited failures a second time (see below).
     onThrottled: (service) => {
-      if (service !== "iam" && target.sources.includes(service)) {
+      if (service !== "iam" && service !== "eps" && target.sources.includes(service)) {
         metrics.recordError(service, "rate_limited");
       }
     },
@@ -127,21 +130,38 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
 
   const ownerTagKeys = config.ownerTags.map((tag) => tag.key);
   /**
-   * Cloud Certificate Manager is global: its own client, whose credentials carry the account
-   * (X-Domain-Id for AK/SK, a domain-scoped token for a password) instead of the project.
-   * Created only when the target polls it.
+   * Global services (Cloud Certificate Manager, EPS) share one client, whose credentials carry
+   * the account (X-Domain-Id for AK/SK, a domain-scoped token for a password) instead of the
+   * project. Created on first use. `accountReady` looks the account id up first where AK/SK
+   * needs it, and throws CloudApiError when that fails.
    */
-  const pollCcmSource = (() => {
-    if (!target.sources.includes("ccm")) return () => Promise.reject(new Error("ccm not polled"));
+  let globalServices: {
+    client: CloudClient;
+    accountReady: (signal: AbortSignal) => Promise<void>;
+  } | null = null;
+  const globalClient = (): NonNullable<typeof globalServices> => {
+    if (globalServices !== null) return globalServices;
     const domains = new ProjectResolver(target.domainId, (signal) =>
-      findDomainId(ccmClient, target.endpoints.iam, signal).then((id) => {
+      findDomainId(globalCloudClient, target.endpoints.iam, signal).then((id) => {
         log.info({ domainId: id }, "account (domain) id found through IAM");
         return id;
       }),
     );
-    const ccmClient = createCloudClient(
+    const globalCloudClient = createCloudClient(
       clientOptions(createCcmAuthenticator(target, () => domains.known, deps, clientOptions)),
     );
+    globalServices = {
+      client: globalCloudClient,
+      accountReady: async (signal) => {
+        if (target.auth.kind === "aksk") await domains.resolve(signal);
+      },
+    };
+    return globalServices;
+  };
+
+  const pollCcmSource = (() => {
+    if (!target.sources.includes("ccm")) return () => Promise.reject(new Error("ccm not polled"));
+    const { client: ccmClient, accountReady } = globalClient();
     const ccmDeps = {
       concurrency: config.concurrency,
       logger: log,
@@ -150,9 +170,9 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       ownerTagKeys,
     };
     return async (previous: CcmSourceSnapshot, signal: AbortSignal): Promise<CcmSourceSnapshot> => {
-      if (target.auth.kind === "aksk") {
+      {
         try {
-          await domains.resolve(signal);
+          await accountReady(signal);
         } catch (error) {
           signal.throwIfAborted();
           if (!(error instanceof CloudApiError)) throw error;
@@ -174,7 +194,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     };
   })();
 
-  return target.sources.map((name): TargetSource => {
+  const sources = target.sources.map((name): TargetSource => {
     if (name === "ccm") {
       const poll = withProject("ccm", (previous: CcmSourceSnapshot, _id, signal) =>
         pollCcmSource(previous, signal),
@@ -250,6 +270,39 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       },
     };
   });
+  return withEnterpriseProjectNames(sources);
+
+  /**
+   * With HWCERT_ENTERPRISE_PROJECT_NAMES, each source's snapshot carries the account's enterprise
+   * project names after its poll (read at most hourly, shared by the target's sources). A failed
+   * read is counted against the source that asked and leaves its last names.
+   */
+  function withEnterpriseProjectNames(list: TargetSource[]): TargetSource[] {
+    const eps = config.enterpriseProjectNames;
+    if (eps === null) return list;
+    const directory = new EnterpriseProjectDirectory(async (signal) => {
+      const { client: epsClient, accountReady } = globalClient();
+      await accountReady(signal);
+      return listEnterpriseProjects(epsClient, eps.endpoint, signal);
+    }, deps.now);
+    return list.map(({ initial, poller }) => ({
+      initial,
+      poller: {
+        name: poller.name,
+        poll: async (previous, signal) => {
+          const next = await poller.poll(previous, signal);
+          const names = await directory.names(signal, (error) => {
+            metrics.recordError(next.source, error.reason);
+            log.warn(
+              { source: next.source, ...error.toLogFields() },
+              "enterprise project names kept from the last read",
+            );
+          });
+          return { ...next, enterpriseProjectNames: names };
+        },
+      },
+    }));
+  }
 }
 
 function createAuthenticator(

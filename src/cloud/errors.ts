@@ -6,7 +6,7 @@
 import { RequestError, HTTPError, TimeoutError } from "got";
 import type { ErrorReason } from "../reasons.js";
 
-export type CloudService = "elb" | "geminidb" | "ccm" | "iam";
+export type CloudService = "elb" | "geminidb" | "ccm" | "eps" | "iam";
 
 export interface CloudErrorDetails {
   readonly service: CloudService;

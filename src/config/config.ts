@@ -87,6 +87,8 @@ export interface Config {
   readonly thresholdOverrides: ThresholdOverrides;
   /** Tags read from resources for ownership labels; empty: none read. */
   readonly ownerTags: readonly OwnerTag[];
+  /** Where enterprise project names are read; null: names are not resolved. */
+  readonly enterpriseProjectNames: { readonly endpoint: string } | null;
 }
 
 /** Every secret value of a config, for the log scrubber. */

@@ -147,6 +147,17 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
   );
   let thresholdOverrides = envThresholds;
   const ownerTags = readOwnerTags(problems, "HWCERT_OWNER_TAGS", raw("HWCERT_OWNER_TAGS"));
+  const resolveNames = readBoolean(
+    problems,
+    "HWCERT_ENTERPRISE_PROJECT_NAMES",
+    text("HWCERT_ENTERPRISE_PROJECT_NAMES"),
+  );
+  const epsEndpoint = readEndpoint(
+    problems,
+    "HWCERT_EPS_ENDPOINT",
+    text("HWCERT_EPS_ENDPOINT") ?? "",
+    "{region}",
+  );
   const endpointTemplates = {
     elb: text("HWCERT_ELB_ENDPOINT") ?? "",
     geminidb: text("HWCERT_GEMINIDB_ENDPOINT") ?? "",
@@ -238,7 +249,9 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     allowedHosts === undefined ||
     allowHttp === undefined ||
     thresholdOverrides === undefined ||
-    ownerTags === undefined
+    ownerTags === undefined ||
+    resolveNames === undefined ||
+    epsEndpoint === undefined
   ) {
     return { ok: false, errors: problems.list };
   }
@@ -254,6 +267,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     logLevel,
     thresholdOverrides,
     ownerTags,
+    enterpriseProjectNames: resolveNames ? { endpoint: epsEndpoint } : null,
   };
   return { ok: true, config: deepFreeze(config) };
 }

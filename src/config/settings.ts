@@ -166,6 +166,21 @@ export const SETTINGS = [
       "Comma-separated resource tag keys exported as tag_<key> labels of hwcert_resource_owner_info, e.g. team,env; unset = no tags read.",
   },
   {
+    name: "HWCERT_ENTERPRISE_PROJECT_NAMES",
+    defaultValue: "false",
+    required: false,
+    secret: false,
+    description:
+      "true to resolve enterprise project ids to names (enterprise_project_name of hwcert_resource_owner_info) through the EPS API, at most hourly.",
+  },
+  {
+    name: "HWCERT_EPS_ENDPOINT",
+    defaultValue: "https://eps.myhuaweicloud.com",
+    required: false,
+    secret: false,
+    description: "Enterprise Project Management Service endpoint (global).",
+  },
+  {
     name: "HWCERT_DOWNLOAD_MAX_BYTES",
     defaultValue: "1048576",
     required: false,

@@ -69,8 +69,6 @@ export interface RenderOptions {
   readonly thresholdOverrides?: ThresholdOverrides;
   /** The configured owner tags, each a label of hwcert_resource_owner_info. */
   readonly ownerTags?: readonly OwnerTag[];
-  /** Enterprise project names by id, where known. */
-  readonly enterpriseProjectNames?: ReadonlyMap<string, string>;
 }
 
 export function renderSnapshotMetrics(
@@ -208,7 +206,6 @@ export function renderSnapshotMetrics(
     labelNames: [...METRICS.resourceOwnerInfo.labelNames, ...ownerTags.map((tag) => tag.label)],
   };
   write(ownerSpec, (family) => {
-    const names = options.enterpriseProjectNames;
     const owner = (
       source: SourceSnapshot,
       id: string,
@@ -222,7 +219,7 @@ export function renderSnapshotMetrics(
           source.projectId,
           id,
           enterpriseProjectId,
-          names?.get(enterpriseProjectId) ?? "",
+          source.enterpriseProjectNames?.get(enterpriseProjectId) ?? "",
           ...ownerTags.map((tag) => tagValue(tag.key)),
         ],
         1,

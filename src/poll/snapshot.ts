@@ -15,7 +15,13 @@ export interface SourceKey {
   readonly projectId: string;
 }
 
-export interface SourceStatus {
+/** Shared by every source snapshot: what its resources' owner labels need besides the resources. */
+export interface OwnerDirectory {
+  /** Enterprise project names by id (HWCERT_ENTERPRISE_PROJECT_NAMES); absent when not read. */
+  readonly enterpriseProjectNames?: ReadonlyMap<string, string>;
+}
+
+export interface SourceStatus extends OwnerDirectory {
   /** The last poll's discovery of this source succeeded. */
   readonly up: boolean;
   /** Unix seconds of the last successful discovery; null before the first. */

@@ -14,6 +14,8 @@ export function exporterEnvironment(sim: Simulator): Record<string, string> {
     HWCERT_GEMINIDB_ENDPOINT: sim.endpoints.geminidb,
     HWCERT_CCM_ENDPOINT: sim.endpoints.ccm,
     HWCERT_IAM_ENDPOINT: sim.endpoints.iam,
+    // EPS is answered by the simulated IAM (both global services).
+    HWCERT_EPS_ENDPOINT: sim.endpoints.iam,
     HWCERT_DOWNLOAD_ALLOW_HTTP: "true",
     HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
   };

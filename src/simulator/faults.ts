@@ -17,6 +17,7 @@ export type Operation =
   | "iam.createToken"
   | "iam.listProjects"
   | "iam.listDomains"
+  | "eps.listEnterpriseProjects"
   | "obs.getObject"
   | "obs.redirect"
   | "unknown";

@@ -27,6 +27,11 @@ export interface IamControl {
   expireToken(token: string): void;
   /** Expires every token, the static one included. */
   expireAll(): void;
+  /**
+   * The account's enterprise projects, served by the EPS API (`GET /v1.0/enterprise-projects`,
+   * answered on the IAM endpoint: both are global services). Default: just `0`, "default".
+   */
+  enterpriseProjects: { readonly id: string; readonly name: string }[];
 }
 
 export interface IamDeps {
@@ -58,6 +63,7 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
     expireAll: () => {
       deps.tokens.expireAll();
     },
+    enterpriseProjects: [{ id: "0", name: "default" }],
   };
 
   const domain = { id: deps.domainId, name: deps.credentials.domain };
@@ -176,6 +182,26 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
     });
   };
 
+  const listEnterpriseProjects = (ctx: RouteContext): Reply => {
+    const outcome = ctx.authenticate();
+    if (!outcome.ok) return unauthorized(ctx.requestId, outcome.message);
+    const offset = Number(ctx.query.get("offset") ?? 0);
+    const limit = Number(ctx.query.get("limit") ?? 1000);
+    const all = control.enterpriseProjects;
+    return jsonReply(200, {
+      enterprise_projects: all.slice(offset, offset + limit).map((project) => ({
+        id: project.id,
+        name: project.name,
+        description: "",
+        status: 1,
+        type: "prod",
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+      })),
+      total_count: all.length,
+    });
+  };
+
   const definition: ServiceDefinition = {
     service: "iam",
     route(method, segments) {
@@ -188,6 +214,9 @@ export function createIam(deps: IamDeps): { control: IamControl; definition: Ser
       }
       if (method === "GET" && path === "v3/auth/domains") {
         return { operation: "iam.listDomains", handle: listDomains };
+      }
+      if (method === "GET" && path === "v1.0/enterprise-projects") {
+        return { operation: "eps.listEnterpriseProjects", handle: listEnterpriseProjects };
       }
       return undefined;
     },

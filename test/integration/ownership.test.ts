@@ -204,3 +204,87 @@ describe("resource owner labels without HWCERT_OWNER_TAGS", () => {
     }
   });
 });
+
+describe("enterprise project names", () => {
+  let sim: Simulator;
+  let exporter: TestDaemon;
+  const ids = { shop: "", orders: "" };
+  const epsCalls = (): number =>
+    sim.requests.filter((request) => request.path.endsWith("/v1.0/enterprise-projects")).length;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    sim.iam.enterpriseProjects = [
+      { id: "0", name: "default" },
+      { id: "ep-shop", name: "Shop" },
+      { id: "ep-data", name: "Data platform" },
+    ];
+    const now = Date.now();
+    ids.shop = sim.elb.add({
+      name: "shop",
+      enterpriseProjectId: "ep-shop",
+      certificate: (
+        await generateChain({
+          commonName: "shop.example.com",
+          notBefore: new Date(now - DAY_MS),
+          notAfter: new Date(now + 60 * DAY_MS),
+        })
+      ).certificatePem,
+    });
+    const ca = await generateCaCertificate({
+      commonName: "GeminiDB CA",
+      notBefore: new Date(now - DAY_MS),
+      notAfter: new Date(now + 900 * DAY_MS),
+    });
+    ids.orders = sim.geminidb.addInstance({
+      name: "orders",
+      ssl: "1",
+      caFile: { bytes: ca.certificatePem },
+      enterpriseProjectId: "ep-unknown",
+    });
+    // Reads fail until the second test: names stay empty, nothing else suffers.
+    sim.faults.add({
+      service: "iam",
+      match: { operation: "eps.listEnterpriseProjects" },
+      action: { kind: "status", status: 403 },
+    });
+    exporter = await startTestDaemon(sim, { HWCERT_ENTERPRISE_PROJECT_NAMES: "true" });
+    await exporter.waitForPolls(1);
+  });
+
+  afterAll(async () => {
+    await exporter.stop();
+    await sim.close();
+  });
+
+  const names = async (): Promise<Record<string, string | undefined>> =>
+    Object.fromEntries(
+      select(await exporter.scrape(), OWNER).map((sample): [string, string | undefined] => [
+        sample.labels["resource_id"] ?? "",
+        sample.labels["enterprise_project_name"],
+      ]),
+    );
+
+  it("keeps serving everything when the names cannot be read, and counts it", async () => {
+    expect(await names()).toEqual({ [ids.shop]: "", [ids.orders]: "" });
+    const samples = await exporter.scrape();
+    expect(valueOf(samples, "hwcert_source_up", { source: "elb" })).toBe(1);
+    expect(valueOf(samples, "hwcert_source_up", { source: "geminidb" })).toBe(1);
+    const forbidden = ["elb", "geminidb"].map((source) =>
+      valueOf(samples, "hwcert_errors_total", { source, reason: "forbidden" }),
+    );
+    // Each failed listing is counted once, against the source that asked for it: one shared by
+    // both sources, or one each when they asked one after the other.
+    expect(forbidden[0]! + forbidden[1]!).toBeGreaterThanOrEqual(1);
+    expect(forbidden[0]! + forbidden[1]!).toBeLessThanOrEqual(2);
+  });
+
+  it("names each resource's enterprise project once the listing works, read at most hourly", async () => {
+    sim.faults.clear();
+    await exporter.daemon.pollNow();
+    expect(await names()).toEqual({ [ids.shop]: "Shop", [ids.orders]: "" });
+    const calls = epsCalls();
+    await exporter.daemon.pollNow();
+    expect(epsCalls()).toBe(calls);
+  });
+});
