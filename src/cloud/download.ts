@@ -92,10 +92,10 @@ export async function downloadFile(
     return fail("host_not_allowed", "the link is not a valid URL");
   }
   signal.throwIfAborted();
-  // One controller per download, aborted by the caller's signal or the deadline.
-  // Not AbortSignal.any(): Node keeps every composite signal that has an "abort" listener (the
-  // HTTP client adds one) reachable until it aborts, so the composites of the daemon-long poll signal made
-  // for each download were never freed, about 1 KB per download (found by the soak test).
+  // One controller per download, aborted by the caller's signal or the deadline. Not
+  // AbortSignal.any(): Node keeps every composite signal that has an "abort" listener (the HTTP
+  // client adds one) reachable until it aborts, so the composites of the daemon-long poll signal
+  // made for each download were never freed, about 1 KB per download (found by the soak test).
   const transfer = new AbortController();
   const onCallerAbort = (): void => {
     transfer.abort(signal.reason);
