@@ -82,4 +82,23 @@ describe("parseJsonWithoutSecrets", () => {
     );
     expect(JSON.stringify(parsed)).toBe('{"certificate":{"id":"a","nested":[{}]}}');
   });
+
+  it.each(["null", "5", '"private_key"', "[]", '[null,{"private_key":"K"}]'])(
+    "parses %s like JSON.parse, keys aside",
+    (text) => {
+      expect(JSON.stringify(parseJsonWithoutSecrets(text))).toBe(
+        JSON.stringify(
+          JSON.parse(text, (key, value: unknown) => (key === "private_key" ? undefined : value)),
+        ),
+      );
+    },
+  );
+
+  it("walks a body nested deeper than the call stack", () => {
+    const depth = 200_000;
+    const text = `${"[".repeat(depth)}{"private_key":"K"}${"]".repeat(depth)}`;
+    let innermost: unknown = parseJsonWithoutSecrets(text);
+    for (let level = 0; level < depth; level++) innermost = (innermost as unknown[])[0];
+    expect(innermost).toEqual({});
+  });
 });
