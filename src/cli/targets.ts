@@ -40,6 +40,7 @@ import {
   initialCcmSnapshot,
   initialElbSnapshot,
   initialGeminiDbSnapshot,
+  markFailed,
   type CcmSourceSnapshot,
   type SourceSnapshot,
 } from "../poll/snapshot.js";
@@ -118,12 +119,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
         if (!(error instanceof CloudApiError)) throw error;
         metrics.recordError(source, error.reason);
         log.warn({ source, ...error.toLogFields() }, "project lookup failed");
-        return {
-          ...previous,
-          up: false,
-          lastAttemptSeconds: deps.now(),
-          lastError: { reason: error.reason, message: error.message },
-        };
+        return markFailed(previous, deps.now(), error);
       }
       return poll({ ...previous, projectId: id }, id, signal);
     };
@@ -170,21 +166,14 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       ownerTagKeys,
     };
     return async (previous: CcmSourceSnapshot, signal: AbortSignal): Promise<CcmSourceSnapshot> => {
-      {
-        try {
-          await accountReady(signal);
-        } catch (error) {
-          signal.throwIfAborted();
-          if (!(error instanceof CloudApiError)) throw error;
-          metrics.recordError("ccm", error.reason);
-          log.warn({ source: "ccm", ...error.toLogFields() }, "account (domain) lookup failed");
-          return {
-            ...previous,
-            up: false,
-            lastAttemptSeconds: deps.now(),
-            lastError: { reason: error.reason, message: error.message },
-          };
-        }
+      try {
+        await accountReady(signal);
+      } catch (error) {
+        signal.throwIfAborted();
+        if (!(error instanceof CloudApiError)) throw error;
+        metrics.recordError("ccm", error.reason);
+        log.warn({ source: "ccm", ...error.toLogFields() }, "account (domain) lookup failed");
+        return markFailed(previous, deps.now(), error);
       }
       return pollCcm(
         { ...ccmDeps, api: { client: ccmClient, endpoint: target.endpoints.ccm } },

@@ -16,7 +16,7 @@ import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import { classifyCcmStatus } from "./ccm-status.js";
 import type { SourcePollDependencies } from "./poller.js";
-import type { CcmCertificateState, CcmSourceSnapshot } from "./snapshot.js";
+import { markFailed, type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
   readonly api: Omit<CcmApiContext, "signal">;
@@ -49,12 +49,7 @@ export async function pollCcm(
     signal.throwIfAborted();
     if (!(error instanceof CloudApiError)) throw error;
     reportApiError(error);
-    return {
-      ...previous,
-      up: false,
-      lastAttemptSeconds: attemptedAt,
-      lastError: { reason: error.reason, message: error.message },
-    };
+    return markFailed(previous, attemptedAt, error);
   }
 
   const states = await Promise.all(

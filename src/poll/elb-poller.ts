@@ -18,7 +18,12 @@ import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
-import type { ElbCertificateState, ElbSourceSnapshot, ListenerBinding } from "./snapshot.js";
+import {
+  markFailed,
+  type ElbCertificateState,
+  type ElbSourceSnapshot,
+  type ListenerBinding,
+} from "./snapshot.js";
 
 export interface ElbPollDependencies extends SourcePollDependencies {
   readonly api: Omit<ElbApiContext, "signal">;
@@ -93,12 +98,7 @@ export async function pollElb(
     if (!(error instanceof CloudApiError)) throw error;
     reportApiError(error);
     deps.bundles.keepAll();
-    return {
-      ...previous,
-      up: false,
-      lastAttemptSeconds: attemptedAt,
-      lastError: { reason: error.reason, message: error.message },
-    };
+    return markFailed(previous, attemptedAt, error);
   }
 
   // The list API normally carries the PEM; fetch details only for entries that lack it.

@@ -20,7 +20,12 @@ import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
-import type { CaLinkState, GeminiDbInstanceState, GeminiDbSourceSnapshot } from "./snapshot.js";
+import {
+  markFailed,
+  type CaLinkState,
+  type GeminiDbInstanceState,
+  type GeminiDbSourceSnapshot,
+} from "./snapshot.js";
 
 export interface GeminiDbPollDependencies extends SourcePollDependencies {
   readonly api: Omit<GeminiDbApiContext, "signal">;
@@ -60,12 +65,7 @@ export async function pollGeminiDb(
     if (!(error instanceof CloudApiError)) throw error;
     reportApiError(error);
     deps.bundles.keepAll();
-    return {
-      ...previous,
-      up: false,
-      lastAttemptSeconds: attemptedAt,
-      lastError: { reason: error.reason, message: error.message },
-    };
+    return markFailed(previous, attemptedAt, error);
   }
 
   const states = await Promise.all(

@@ -170,6 +170,23 @@ export interface Snapshot {
   readonly lastPoll: PollSummary | null;
 }
 
+/**
+ * A failed attempt: the source keeps its last good resources (and its last success time) and
+ * shows down with the reason. The error's message is secret-free by construction.
+ */
+export function markFailed<S extends SourceSnapshot>(
+  previous: S,
+  attemptedAtSeconds: number,
+  error: { readonly reason: ErrorReason; readonly message: string },
+): S {
+  return {
+    ...previous,
+    up: false,
+    lastAttemptSeconds: attemptedAtSeconds,
+    lastError: { reason: error.reason, message: error.message },
+  };
+}
+
 function initialStatus(): SourceStatus {
   return { up: false, lastSuccessSeconds: null, lastAttemptSeconds: null, lastError: null };
 }
