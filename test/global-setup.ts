@@ -2,6 +2,7 @@
 // runs.
 
 import { execFileSync } from "node:child_process";
+import { chmodSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export default function setup(): void {
@@ -12,4 +13,7 @@ export default function setup(): void {
     cwd: root,
     stdio: "inherit",
   });
+  // tsc writes 0644; the package's bin must be executable (as `npm run build` leaves it), or
+  // `npx huaweicloud-cert-exporter` in a fresh checkout fails with "Permission denied".
+  chmodSync(`${root}/dist/main.js`, 0o755);
 }
