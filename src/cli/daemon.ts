@@ -6,7 +6,7 @@
 import type { Logger } from "../log/logger.js";
 import { MetricsExposition } from "../metrics/exposition.js";
 import type { LiveMetrics } from "../metrics/live-metrics.js";
-import { renderSnapshotMetrics, type RenderOptions } from "../metrics/snapshot-metrics.js";
+import { SnapshotRenderer } from "../metrics/snapshot-renderer.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
@@ -36,21 +36,19 @@ const SERVER_GRACE_MS = 2_000;
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const { logger, scrubber, metrics, sources, now } = createPolling(options);
-  const renderOptions: RenderOptions = {
+  // One renderer for the daemon's life: it keeps the text of what did not change between polls.
+  const renderer = new SnapshotRenderer({
     thresholdOverrides: config.thresholdOverrides,
     ownerTags: config.ownerTags,
-  };
+  });
 
   const exposition = await MetricsExposition.create(
     metrics,
-    renderSnapshotMetrics(
-      {
-        sources: sources.map((source) => source.initial),
-        completedPolls: 0,
-        lastPoll: null,
-      },
-      renderOptions,
-    ),
+    renderer.render({
+      sources: sources.map((source) => source.initial),
+      completedPolls: 0,
+      lastPoll: null,
+    }),
     logger,
   );
   let ready = false;
@@ -60,7 +58,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now,
     onPollComplete: async (snapshot, durationSeconds) => {
       metrics.observePollDuration(durationSeconds);
-      await exposition.publish(renderSnapshotMetrics(snapshot, renderOptions));
+      await exposition.publish(renderer.render(snapshot));
       ready = true;
     },
   });

@@ -2,7 +2,8 @@
 // scrape, followed by the polled series, rendered and gzipped once per poll. Values only change
 // when a poll finishes, so that work belongs there, not in every scrape. The two parts hold
 // disjoint metric families. A gzip answer is gzip members back to back (RFC 1952 allows it;
-// Go's and Node's readers accept it), so the large part is never compressed twice.
+// Go's and Node's readers accept it): one per polled family, kept for as long as the renderer
+// hands back the same family, so a steady-state poll compresses only what changed.
 // Never throws: a failing live collector is logged and its part left out.
 
 import { once } from "node:events";
@@ -10,7 +11,7 @@ import { promisify } from "node:util";
 import { createGzip, gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "../log/logger.js";
 import type { LiveMetrics } from "./live-metrics.js";
-import type { RenderedMetrics } from "./snapshot-metrics.js";
+import type { RenderedFamily, RenderedMetrics } from "./snapshot-renderer.js";
 
 const gzip = promisify(gzipCallback);
 
@@ -29,6 +30,8 @@ export class MetricsExposition {
   readonly #live: LiveMetrics;
   readonly #logger: Logger;
   #polled: PublishedPart;
+  /** Each polled family's gzip member, for as long as the renderer keeps the family. */
+  readonly #members = new WeakMap<RenderedFamily, Buffer>();
 
   private constructor(live: LiveMetrics, polled: PublishedPart, logger: Logger) {
     this.#live = live;
@@ -41,7 +44,9 @@ export class MetricsExposition {
     initial: RenderedMetrics,
     logger: Logger,
   ): Promise<MetricsExposition> {
-    return new MetricsExposition(live, await prepare(initial), logger);
+    const exposition = new MetricsExposition(live, { plain: [], gzipped: [] }, logger);
+    await exposition.publish(initial);
+    return exposition;
   }
 
   get contentType(): string {
@@ -50,7 +55,19 @@ export class MetricsExposition {
 
   /** Replaces the polled part; called once per completed poll. */
   async publish(rendered: RenderedMetrics): Promise<void> {
-    this.#polled = await prepare(rendered);
+    const gzipped = await Promise.all(
+      rendered.families.map(async (family) => {
+        let member = this.#members.get(family);
+        if (member === undefined) {
+          member = await gzipChunks(family.chunks);
+          this.#members.set(family, member);
+        }
+        return member;
+      }),
+    );
+    // The chunks stay as written (about 64 KiB each): joining them would allocate the whole
+    // text again every poll.
+    this.#polled = { plain: rendered.families.flatMap((family) => family.chunks), gzipped };
   }
 
   async render(options: { gzip: boolean }): Promise<ExpositionBody> {
@@ -76,14 +93,8 @@ export class MetricsExposition {
   }
 }
 
-/** Joined once per poll, so a scrape writes two buffers instead of hundreds of chunks. */
-async function prepare(rendered: RenderedMetrics): Promise<PublishedPart> {
-  const gzipped = await gzipChunks(rendered.chunks);
-  return { plain: [Buffer.concat(rendered.chunks)], gzipped: [Buffer.concat(gzipped)] };
-}
-
 /** One gzip member of all chunks, streamed so the text is never joined into one buffer. */
-async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
+async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer> {
   const stream = createGzip();
   const output: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => output.push(chunk));
@@ -91,5 +102,5 @@ async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
   for (const chunk of chunks) stream.write(chunk);
   stream.end();
   await ended;
-  return output;
+  return Buffer.concat(output);
 }

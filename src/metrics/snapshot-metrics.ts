@@ -1,6 +1,6 @@
-// Renders the polled state (a Snapshot) into Prometheus text, family by family, with the
-// TextWriter. Pure: no network, no clock. The result is cached by the caller and served until
-// the next poll, so scrapes cost no rendering. Label sets are unique within each family (a
+// What the polled state (a Snapshot) exports: every family's samples, written source by source
+// with the TextWriter. Pure: no network, no clock. snapshot-renderer.ts assembles the families
+// and keeps each source's part between polls. Label sets are unique within each family (a
 // repeated one keeps its first position and its last value, as prom-client's Gauge.set would).
 // Resources are unique by id within a source, and sources by (source, region, project), so
 // duplicates can only arise inside one resource: deduplication happens there, in small maps,
@@ -15,20 +15,12 @@ import {
   type CaLinkState,
   type ListenerBinding,
   type OwnerTags,
-  type CcmSourceSnapshot,
-  type GeminiDbSourceSnapshot,
-  type Snapshot,
   type SourceSnapshot,
 } from "../poll/snapshot.js";
 import { METRICS } from "./contract.js";
-import { TextWriter } from "./text-writer.js";
+import type { TextWriter } from "./text-writer.js";
 
-export interface RenderedMetrics {
-  /** The exposition text in chunks, in order. */
-  readonly chunks: readonly Buffer[];
-}
-
-interface FamilySpec {
+export interface FamilySpec {
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly string[];
@@ -38,7 +30,7 @@ interface FamilySpec {
  * Writes one family's samples. Within a resource (between two `endResource` calls) samples are
  * collected and deduplicated by label values; at its end they are written in order.
  */
-class Family {
+export class Family {
   readonly #spec: FamilySpec;
   readonly #writer: TextWriter;
   #resource = new Map<string, { labels: readonly string[]; value: number }>();
@@ -46,7 +38,6 @@ class Family {
   constructor(spec: FamilySpec, writer: TextWriter) {
     this.#spec = spec;
     this.#writer = writer;
-    writer.family(spec.name, spec.help);
   }
 
   set(labels: readonly string[], value: number): void {
@@ -60,8 +51,20 @@ class Family {
     for (const { labels, value } of this.#resource.values()) {
       this.#writer.sample(this.#spec.name, this.#spec.labelNames, labels, value);
     }
-    this.#resource = new Map();
+    if (this.#resource.size > 0) this.#resource = new Map();
   }
+}
+
+export interface FamilyDefinition {
+  readonly spec: FamilySpec;
+  /**
+   * The samples change with every poll (status and timestamps), so they are always written
+   * afresh. Any other family's part of a source depends only on the source's key, resources,
+   * listener bindings and enterprise project names (and the render options).
+   */
+  readonly volatile?: boolean;
+  /** Writes the family's samples of one source. */
+  readonly fill: (source: SourceSnapshot, family: Family) => void;
 }
 
 export interface RenderOptions {
@@ -71,330 +74,336 @@ export interface RenderOptions {
   readonly ownerTags?: readonly OwnerTag[];
 }
 
-export function renderSnapshotMetrics(
-  snapshot: Snapshot,
-  options: RenderOptions = {},
-): RenderedMetrics {
-  const writer = new TextWriter();
-  const elb = snapshot.sources.filter((s) => s.source === "elb");
-  const geminidb = snapshot.sources.filter(
-    (s): s is GeminiDbSourceSnapshot => s.source === "geminidb",
-  );
-  const ccm = snapshot.sources.filter((s): s is CcmSourceSnapshot => s.source === "ccm");
-
-  const write = (spec: FamilySpec, fill: (family: Family) => void): void => {
-    const family = new Family(spec, writer);
-    fill(family);
-    family.endResource();
-  };
-
-  write(METRICS.elbExpire, (family) => {
-    for (const source of elb) {
-      for (const certificate of source.certificates.values()) {
-        if (certificate.expireTimeSeconds === null) continue;
-        family.set(
-          [source.region, source.projectId, certificate.id, certificate.name, certificate.type],
-          certificate.expireTimeSeconds,
-        );
-        family.endResource();
-      }
-    }
-  });
-  write(METRICS.elbListenerBindings, (family) => {
-    for (const source of elb) {
-      const bindings = source.listenerBindings;
-      if (bindings === undefined) continue;
-      for (const certificate of source.certificates.values()) {
-        const uses = bindings.get(certificate.id) ?? [];
-        for (const role of LISTENER_ROLES) {
-          family.set(
-            [source.region, source.projectId, certificate.id, role],
-            uses.filter((use) => use.role === role).length,
-          );
-        }
-        family.endResource();
-      }
-    }
-  });
-  write(METRICS.elbListenerInfo, (family) => {
-    for (const source of elb) {
-      const bindings = source.listenerBindings;
-      if (bindings === undefined) continue;
-      for (const certificate of source.certificates.values()) {
-        for (const use of bindings.get(certificate.id) ?? []) {
-          family.set(
-            [
-              source.region,
-              source.projectId,
-              certificate.id,
-              use.role,
-              use.listenerId,
-              use.listenerName,
-              use.loadBalancerId,
-              use.protocol,
-              use.port === null ? "" : String(use.port),
-            ],
-            1,
-          );
-        }
-        family.endResource();
-      }
-    }
-  });
-  write(METRICS.notAfter, (family) => {
-    forEachCertificate(
-      snapshot.sources,
-      (source, id, name, x509) => {
-        family.set(x509Labels(source, id, name, x509), x509.notAfter);
-      },
-      () => {
-        family.endResource();
-      },
-    );
-  });
-  write(METRICS.notBefore, (family) => {
-    forEachCertificate(
-      snapshot.sources,
-      (source, id, name, x509) => {
-        family.set(x509Labels(source, id, name, x509), x509.notBefore);
-      },
-      () => {
-        family.endResource();
-      },
-    );
-  });
-  write(METRICS.info, (family) => {
-    forEachCertificate(
-      snapshot.sources,
-      (source, id, _name, x509) => {
-        family.set(
-          [
-            source.source,
-            source.region,
-            source.projectId,
-            id,
-            x509.serialNumber,
-            x509.fingerprintSha256,
-            x509.subject,
-            x509.issuer,
-            x509.sans,
-            x509.keyAlgorithm,
-          ],
-          1,
-        );
-      },
-      () => {
-        family.endResource();
-      },
-    );
-  });
-  write(METRICS.expiryThreshold, (family) => {
-    const overrides = options.thresholdOverrides;
-    if (overrides === undefined || overrides.size === 0) return;
-    forEachResourceId(snapshot.sources, (source, id) => {
-      const override = overrides.get(id);
-      if (override === undefined) return;
-      const labels = [source.source, source.region, source.projectId, id];
-      family.set([...labels, "warning"], override.warningSeconds);
-      family.set([...labels, "critical"], override.criticalSeconds);
-      family.endResource();
-    });
-  });
+/**
+ * Every polled family in exposition order. Each writes the samples of one source at a time:
+ * the renderer (snapshot-renderer.ts) keeps each source's part of each family between polls.
+ */
+export function familyDefinitions(options: RenderOptions = {}): readonly FamilyDefinition[] {
   const ownerTags = options.ownerTags ?? [];
-  const ownerSpec: FamilySpec = {
-    ...METRICS.resourceOwnerInfo,
-    labelNames: [...METRICS.resourceOwnerInfo.labelNames, ...ownerTags.map((tag) => tag.label)],
-  };
-  write(ownerSpec, (family) => {
-    const owner = (
-      source: SourceSnapshot,
-      id: string,
-      enterpriseProjectId: string,
-      tagValue: (key: string) => string,
-    ): void => {
-      family.set(
-        [
-          source.source,
-          source.region,
-          source.projectId,
-          id,
-          enterpriseProjectId,
-          source.enterpriseProjectNames?.get(enterpriseProjectId) ?? "",
-          ...ownerTags.map((tag) => tagValue(tag.key)),
-        ],
-        1,
+  const overrides = options.thresholdOverrides;
+  const x509Family = (
+    spec: FamilySpec,
+    value: (x509: ParsedCertificate) => number,
+  ): FamilyDefinition => ({
+    spec,
+    fill: (source, family) => {
+      forEachCertificate(
+        source,
+        (id, name, x509) => {
+          family.set(x509Labels(source, id, name, x509), value(x509));
+        },
+        () => {
+          family.endResource();
+        },
       );
-      family.endResource();
-    };
-    for (const source of snapshot.sources) {
-      if (source.source === "elb") {
-        for (const certificate of source.certificates.values()) {
-          const uses = source.listenerBindings?.get(certificate.id) ?? [];
-          owner(source, certificate.id, certificate.enterpriseProjectId, (key) =>
-            listenerTagValue(uses, key),
+    },
+  });
+  const linkFamily = (
+    spec: FamilySpec,
+    value: (link: CaLinkState) => number | null,
+  ): FamilyDefinition => ({
+    spec,
+    fill: (source, family) => {
+      if (source.source !== "geminidb") return;
+      for (const instance of source.instances.values()) {
+        for (const link of instance.links) {
+          const sample = value(link);
+          if (sample === null) continue;
+          family.set(
+            [source.region, source.projectId, instance.id, instance.name, link.category],
+            sample,
           );
         }
-      } else if (source.source === "geminidb") {
-        for (const instance of source.instances.values()) {
-          owner(source, instance.id, instance.enterpriseProjectId, (key) =>
-            tagValue(instance.tags, key),
-          );
-        }
-      } else {
-        // CCM certificate tags are not read (yet): enterprise project only.
-        for (const certificate of source.certificates.values()) {
-          owner(source, certificate.id, certificate.enterpriseProjectId, () => "");
-        }
+        family.endResource();
       }
-    }
+    },
+  });
+  const ccmTime = (spec: FamilySpec, field: "notBefore" | "notAfter"): FamilyDefinition => ({
+    spec,
+    fill: (source, family) => {
+      if (source.source !== "ccm") return;
+      for (const certificate of source.certificates.values()) {
+        const value = certificate[field];
+        if (value === null || value <= 0) continue;
+        family.set(
+          [source.region, source.projectId, certificate.id, certificate.name, certificate.domain],
+          value,
+        );
+        family.endResource();
+      }
+    },
   });
 
-  const linkFamily = (spec: FamilySpec, value: (link: CaLinkState) => number | null): void => {
-    write(spec, (family) => {
-      for (const source of geminidb) {
-        for (const instance of source.instances.values()) {
-          for (const link of instance.links) {
-            const sample = value(link);
-            if (sample === null) continue;
+  return [
+    {
+      spec: METRICS.elbExpire,
+      fill: (source, family) => {
+        if (source.source !== "elb") return;
+        for (const certificate of source.certificates.values()) {
+          if (certificate.expireTimeSeconds === null) continue;
+          family.set(
+            [source.region, source.projectId, certificate.id, certificate.name, certificate.type],
+            certificate.expireTimeSeconds,
+          );
+          family.endResource();
+        }
+      },
+    },
+    {
+      spec: METRICS.elbListenerBindings,
+      fill: (source, family) => {
+        if (source.source !== "elb" || source.listenerBindings === undefined) return;
+        for (const certificate of source.certificates.values()) {
+          const uses = source.listenerBindings.get(certificate.id) ?? [];
+          for (const role of LISTENER_ROLES) {
             family.set(
-              [source.region, source.projectId, instance.id, instance.name, link.category],
-              sample,
+              [source.region, source.projectId, certificate.id, role],
+              uses.filter((use) => use.role === role).length,
             );
           }
           family.endResource();
         }
-      }
-    });
-  };
-  linkFamily(METRICS.geminidbLinkUp, (link) => (link.up ? 1 : 0));
-  linkFamily(METRICS.geminidbDownloadStatus, (link) => link.statusCode);
-  linkFamily(METRICS.geminidbDownloadDuration, (link) => link.durationSeconds);
-  linkFamily(METRICS.geminidbDownloadBytes, (link) => link.bytes);
-  write(METRICS.geminidbInstanceInfo, (family) => {
-    for (const source of geminidb) {
-      for (const instance of source.instances.values()) {
-        family.set(
-          [
-            source.region,
-            source.projectId,
-            instance.id,
-            instance.name,
-            instance.datastoreType,
-            instance.ssl,
-            instance.certOrigin,
-          ],
-          1,
-        );
-      }
-    }
-  });
-
-  const ccmTime = (spec: FamilySpec, field: "notBefore" | "notAfter"): void => {
-    write(spec, (family) => {
-      for (const source of ccm) {
+      },
+    },
+    {
+      spec: METRICS.elbListenerInfo,
+      fill: (source, family) => {
+        if (source.source !== "elb" || source.listenerBindings === undefined) return;
         for (const certificate of source.certificates.values()) {
-          const value = certificate[field];
-          if (value === null || value <= 0) continue;
-          family.set(
-            [source.region, source.projectId, certificate.id, certificate.name, certificate.domain],
-            value,
-          );
+          for (const use of source.listenerBindings.get(certificate.id) ?? []) {
+            family.set(
+              [
+                source.region,
+                source.projectId,
+                certificate.id,
+                use.role,
+                use.listenerId,
+                use.listenerName,
+                use.loadBalancerId,
+                use.protocol,
+                use.port === null ? "" : String(use.port),
+              ],
+              1,
+            );
+          }
           family.endResource();
         }
-      }
-    });
-  };
-  ccmTime(METRICS.ccmExpire, "notAfter");
-  ccmTime(METRICS.ccmNotBefore, "notBefore");
-  write(METRICS.ccmStatus, (family) => {
-    for (const source of ccm) {
-      for (const certificate of source.certificates.values()) {
-        for (const status of CCM_STATUSES) {
-          family.set(
-            [source.region, source.projectId, certificate.id, status],
-            certificate.status === status ? 1 : 0,
-          );
-        }
-        family.endResource();
-      }
-    }
-  });
-  write(METRICS.ccmInfo, (family) => {
-    for (const source of ccm) {
-      for (const certificate of source.certificates.values()) {
-        family.set(
-          [
-            source.region,
-            source.projectId,
-            certificate.id,
-            certificate.name,
-            certificate.domain,
-            certificate.sans,
-            certificate.type,
-            certificate.brand,
-            certificate.signatureAlgorithm,
-            certificate.apiStatus,
-          ],
-          1,
+      },
+    },
+    x509Family(METRICS.notAfter, (x509) => x509.notAfter),
+    x509Family(METRICS.notBefore, (x509) => x509.notBefore),
+    {
+      spec: METRICS.info,
+      fill: (source, family) => {
+        forEachCertificate(
+          source,
+          (id, _name, x509) => {
+            family.set(
+              [
+                source.source,
+                source.region,
+                source.projectId,
+                id,
+                x509.serialNumber,
+                x509.fingerprintSha256,
+                x509.subject,
+                x509.issuer,
+                x509.sans,
+                x509.keyAlgorithm,
+              ],
+              1,
+            );
+          },
+          () => {
+            family.endResource();
+          },
         );
-        family.endResource();
-      }
-    }
-  });
-  // From ELB and GeminiDB data alone: the link shows whether or not the ccm source is polled.
-  write(METRICS.ccmUsage, (family) => {
-    for (const source of snapshot.sources) {
-      if (source.source === "elb") {
-        for (const certificate of source.certificates.values()) {
-          if (certificate.ccmCertificateId === null) continue;
+      },
+    },
+    {
+      spec: METRICS.expiryThreshold,
+      fill: (source, family) => {
+        if (overrides === undefined || overrides.size === 0) return;
+        forEachResourceId(source, (id) => {
+          const override = overrides.get(id);
+          if (override === undefined) return;
+          const labels = [source.source, source.region, source.projectId, id];
+          family.set([...labels, "warning"], override.warningSeconds);
+          family.set([...labels, "critical"], override.criticalSeconds);
+          family.endResource();
+        });
+      },
+    },
+    {
+      spec: {
+        ...METRICS.resourceOwnerInfo,
+        labelNames: [...METRICS.resourceOwnerInfo.labelNames, ...ownerTags.map((tag) => tag.label)],
+      },
+      fill: (source, family) => {
+        const owner = (
+          id: string,
+          enterpriseProjectId: string,
+          tagValue: (key: string) => string,
+        ): void => {
           family.set(
             [
+              source.source,
               source.region,
               source.projectId,
-              certificate.ccmCertificateId,
-              "elb",
-              certificate.id,
-              certificate.name,
+              id,
+              enterpriseProjectId,
+              source.enterpriseProjectNames?.get(enterpriseProjectId) ?? "",
+              ...ownerTags.map((tag) => tagValue(tag.key)),
             ],
             1,
           );
           family.endResource();
+        };
+        if (source.source === "elb") {
+          for (const certificate of source.certificates.values()) {
+            const uses = source.listenerBindings?.get(certificate.id) ?? [];
+            owner(certificate.id, certificate.enterpriseProjectId, (key) =>
+              listenerTagValue(uses, key),
+            );
+          }
+        } else if (source.source === "geminidb") {
+          for (const instance of source.instances.values()) {
+            owner(instance.id, instance.enterpriseProjectId, (key) => tagValue(instance.tags, key));
+          }
+        } else {
+          // CCM certificate tags are not read (yet): enterprise project only.
+          for (const certificate of source.certificates.values()) {
+            owner(certificate.id, certificate.enterpriseProjectId, () => "");
+          }
         }
-      } else if (source.source === "geminidb") {
+      },
+    },
+    linkFamily(METRICS.geminidbLinkUp, (link) => (link.up ? 1 : 0)),
+    linkFamily(METRICS.geminidbDownloadStatus, (link) => link.statusCode),
+    linkFamily(METRICS.geminidbDownloadDuration, (link) => link.durationSeconds),
+    linkFamily(METRICS.geminidbDownloadBytes, (link) => link.bytes),
+    {
+      spec: METRICS.geminidbInstanceInfo,
+      fill: (source, family) => {
+        if (source.source !== "geminidb") return;
         for (const instance of source.instances.values()) {
-          if (instance.ccmCertificateId === null) continue;
           family.set(
             [
               source.region,
               source.projectId,
-              instance.ccmCertificateId,
-              "geminidb",
               instance.id,
               instance.name,
+              instance.datastoreType,
+              instance.ssl,
+              instance.certOrigin,
             ],
             1,
           );
           family.endResource();
         }
-      }
-    }
-  });
-
-  write(METRICS.sourceUp, (family) => {
-    for (const source of snapshot.sources) {
-      family.set([source.source, source.region, source.projectId], source.up ? 1 : 0);
-    }
-  });
-  write(METRICS.sourceLastSuccess, (family) => {
-    for (const source of snapshot.sources) {
-      if (source.lastSuccessSeconds === null) continue;
-      family.set(
-        [source.source, source.region, source.projectId],
-        Math.floor(source.lastSuccessSeconds),
-      );
-    }
-  });
-  return { chunks: writer.finish() };
+      },
+    },
+    ccmTime(METRICS.ccmExpire, "notAfter"),
+    ccmTime(METRICS.ccmNotBefore, "notBefore"),
+    {
+      spec: METRICS.ccmStatus,
+      fill: (source, family) => {
+        if (source.source !== "ccm") return;
+        for (const certificate of source.certificates.values()) {
+          for (const status of CCM_STATUSES) {
+            family.set(
+              [source.region, source.projectId, certificate.id, status],
+              certificate.status === status ? 1 : 0,
+            );
+          }
+          family.endResource();
+        }
+      },
+    },
+    {
+      spec: METRICS.ccmInfo,
+      fill: (source, family) => {
+        if (source.source !== "ccm") return;
+        for (const certificate of source.certificates.values()) {
+          family.set(
+            [
+              source.region,
+              source.projectId,
+              certificate.id,
+              certificate.name,
+              certificate.domain,
+              certificate.sans,
+              certificate.type,
+              certificate.brand,
+              certificate.signatureAlgorithm,
+              certificate.apiStatus,
+            ],
+            1,
+          );
+          family.endResource();
+        }
+      },
+    },
+    // From ELB and GeminiDB data alone: the link shows whether or not the ccm source is polled.
+    {
+      spec: METRICS.ccmUsage,
+      fill: (source, family) => {
+        if (source.source === "elb") {
+          for (const certificate of source.certificates.values()) {
+            if (certificate.ccmCertificateId === null) continue;
+            family.set(
+              [
+                source.region,
+                source.projectId,
+                certificate.ccmCertificateId,
+                "elb",
+                certificate.id,
+                certificate.name,
+              ],
+              1,
+            );
+            family.endResource();
+          }
+        } else if (source.source === "geminidb") {
+          for (const instance of source.instances.values()) {
+            if (instance.ccmCertificateId === null) continue;
+            family.set(
+              [
+                source.region,
+                source.projectId,
+                instance.ccmCertificateId,
+                "geminidb",
+                instance.id,
+                instance.name,
+              ],
+              1,
+            );
+            family.endResource();
+          }
+        }
+      },
+    },
+    {
+      spec: METRICS.sourceUp,
+      volatile: true,
+      fill: (source, family) => {
+        family.set([source.source, source.region, source.projectId], source.up ? 1 : 0);
+        family.endResource();
+      },
+    },
+    {
+      spec: METRICS.sourceLastSuccess,
+      volatile: true,
+      fill: (source, family) => {
+        if (source.lastSuccessSeconds === null) return;
+        family.set(
+          [source.source, source.region, source.projectId],
+          Math.floor(source.lastSuccessSeconds),
+        );
+        family.endResource();
+      },
+    },
+  ];
 }
 
 function tagValue(tags: OwnerTags | null, key: string): string {
@@ -414,54 +423,40 @@ function listenerTagValue(uses: readonly ListenerBinding[], key: string): string
   return [...values].sort().join(",");
 }
 
-/** The id of every resource (ELB certificate, GeminiDB instance, CCM certificate). */
-function forEachResourceId(
-  sources: readonly SourceSnapshot[],
-  visit: (source: SourceSnapshot, resourceId: string) => void,
-): void {
-  for (const source of sources) {
-    const ids = source.source === "geminidb" ? source.instances.keys() : source.certificates.keys();
-    for (const id of ids) visit(source, id);
-  }
+/** The id of every resource of a source (ELB certificate, GeminiDB instance, CCM certificate). */
+function forEachResourceId(source: SourceSnapshot, visit: (resourceId: string) => void): void {
+  const ids = source.source === "geminidb" ? source.instances.keys() : source.certificates.keys();
+  for (const id of ids) visit(id);
 }
 
 /**
- * Every X.509 certificate of every source with the resource it belongs to. A GeminiDB CA
- * served under two categories is one certificate of the instance.
+ * Every X.509 certificate of a source with the resource it belongs to. A GeminiDB CA served
+ * under two categories is one certificate of the instance.
  */
 function forEachCertificate(
-  sources: readonly SourceSnapshot[],
-  visit: (
-    source: SourceSnapshot,
-    resourceId: string,
-    resourceName: string,
-    x509: ParsedCertificate,
-  ) => void,
+  source: SourceSnapshot,
+  visit: (resourceId: string, resourceName: string, x509: ParsedCertificate) => void,
   endResource: () => void,
 ): void {
-  for (const source of sources) {
-    // CCM certificates are read through the API only: no X.509 bytes.
-    if (source.source === "ccm") continue;
-    if (source.source === "elb") {
-      for (const certificate of source.certificates.values()) {
-        for (const x509 of certificate.certificates) {
-          visit(source, certificate.id, certificate.name, x509);
-        }
-        endResource();
-      }
-      continue;
-    }
-    for (const instance of source.instances.values()) {
-      const seen = new Set<string>();
-      for (const link of instance.links) {
-        for (const x509 of link.certificates) {
-          if (seen.has(x509.fingerprintSha256)) continue;
-          seen.add(x509.fingerprintSha256);
-          visit(source, instance.id, instance.name, x509);
-        }
-      }
+  // CCM certificates are read through the API only: no X.509 bytes.
+  if (source.source === "ccm") return;
+  if (source.source === "elb") {
+    for (const certificate of source.certificates.values()) {
+      for (const x509 of certificate.certificates) visit(certificate.id, certificate.name, x509);
       endResource();
     }
+    return;
+  }
+  for (const instance of source.instances.values()) {
+    const seen = new Set<string>();
+    for (const link of instance.links) {
+      for (const x509 of link.certificates) {
+        if (seen.has(x509.fingerprintSha256)) continue;
+        seen.add(x509.fingerprintSha256);
+        visit(instance.id, instance.name, x509);
+      }
+    }
+    endResource();
   }
 }
 

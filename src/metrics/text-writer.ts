@@ -18,6 +18,11 @@ function escapeHelp(help: string): string {
   return help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
 
+/** A gauge family's HELP and TYPE lines. */
+export function familyHeader(name: string, help: string): string {
+  return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`;
+}
+
 function formatValue(value: number): string {
   if (value === Infinity) return "+Inf";
   if (value === -Infinity) return "-Inf";
@@ -33,9 +38,7 @@ export class TextWriter {
 
   /** Starts a gauge family; samples written next belong to it. */
   family(name: string, help: string): void {
-    this.#write(
-      `${this.#families > 0 ? "\n" : ""}# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`,
-    );
+    this.#write(`${this.#families > 0 ? "\n" : ""}${familyHeader(name, help)}`);
     this.#families++;
   }
 

@@ -19,6 +19,7 @@ import type { Logger } from "../log/logger.js";
 import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
 import {
+  keepIfUnchanged,
   markFailed,
   type ElbCertificateState,
   type ElbSourceSnapshot,
@@ -140,7 +141,7 @@ export async function pollElb(
     lastSuccessSeconds: deps.now(),
     lastAttemptSeconds: attemptedAt,
     lastError: null,
-    certificates: next,
+    certificates: keepIfUnchanged(previous.certificates, next),
     ...(listenerBindings === undefined ? {} : { listenerBindings }),
   };
 }
@@ -179,7 +180,38 @@ async function pollListenerBindings(
     log.warn({ skipped }, "ELB listener bindings kept from the last good poll");
     return previous;
   }
-  return bindings;
+  // Unchanged listeners keep the previous object (see keepIfUnchanged).
+  return previous !== undefined && sameBindings(previous, bindings) ? previous : bindings;
+}
+
+function sameBindings(
+  a: ReadonlyMap<string, readonly ListenerBinding[]>,
+  b: ReadonlyMap<string, readonly ListenerBinding[]>,
+): boolean {
+  if (a.size !== b.size) return false;
+  const entries = a.entries();
+  for (const [id, uses] of b) {
+    const entry = entries.next().value;
+    if (entry === undefined || entry[0] !== id || entry[1].length !== uses.length) return false;
+    for (let i = 0; i < uses.length; i++) {
+      if (!sameBinding(entry[1][i] as ListenerBinding, uses[i] as ListenerBinding)) return false;
+    }
+  }
+  return true;
+}
+
+function sameBinding(a: ListenerBinding, b: ListenerBinding): boolean {
+  const aTags = Object.entries(a.tags);
+  return (
+    a.role === b.role &&
+    a.listenerId === b.listenerId &&
+    a.listenerName === b.listenerName &&
+    a.protocol === b.protocol &&
+    a.port === b.port &&
+    a.loadBalancerId === b.loadBalancerId &&
+    aTags.length === Object.keys(b.tags).length &&
+    aTags.every(([key, value]) => Object.hasOwn(b.tags, key) && b.tags[key] === value)
+  );
 }
 
 function addBindings(

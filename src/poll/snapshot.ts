@@ -187,6 +187,24 @@ export function markFailed<S extends SourceSnapshot>(
   };
 }
 
+/**
+ * `previous` when `next` holds exactly its entries (the same value objects, in the same order),
+ * else `next`. Pollers hand back unchanged resources as the same objects; keeping the map too
+ * lets the metrics renderer see an unchanged source by identity and reuse its text.
+ */
+export function keepIfUnchanged<K, V>(
+  previous: ReadonlyMap<K, V>,
+  next: ReadonlyMap<K, V>,
+): ReadonlyMap<K, V> {
+  if (previous.size !== next.size) return next;
+  const last = previous.entries();
+  for (const [key, value] of next) {
+    const entry = last.next().value;
+    if (entry === undefined || entry[0] !== key || entry[1] !== value) return next;
+  }
+  return previous;
+}
+
 function initialStatus(): SourceStatus {
   return { up: false, lastSuccessSeconds: null, lastAttemptSeconds: null, lastError: null };
 }

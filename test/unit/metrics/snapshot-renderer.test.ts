@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import type { ElbSourceSnapshot, ListenerBinding, Snapshot } from "../../../src/poll/snapshot.js";
+import { keepIfUnchanged } from "../../../src/poll/snapshot.js";
+import {
+  renderedChunks,
+  renderSnapshotMetrics,
+  SnapshotRenderer,
+  type RenderedMetrics,
+} from "../../../src/metrics/snapshot-renderer.js";
+import type { RenderOptions } from "../../../src/metrics/snapshot-metrics.js";
+import {
+  elbCertificate,
+  elbSource,
+  geminiDbSource,
+  instance,
+  link,
+  NOW,
+  snapshot,
+  x509,
+} from "../status/fixtures.js";
+
+const OPTIONS: RenderOptions = {
+  ownerTags: [{ key: "team", label: "tag_team" }],
+  thresholdOverrides: new Map([["cert-b", { warningSeconds: 864_000, criticalSeconds: 86_400 }]]),
+};
+
+function text(rendered: RenderedMetrics): string {
+  return Buffer.concat(renderedChunks(rendered)).toString("utf8");
+}
+
+function binding(listenerId: string, team: string): ListenerBinding {
+  return {
+    role: "default",
+    listenerId,
+    listenerName: `listener ${listenerId}`,
+    protocol: "HTTPS",
+    port: 443,
+    loadBalancerId: "lb-1",
+    tags: { team },
+  };
+}
+
+const leafA = x509(-10, 80);
+const leafB = x509(-10, 5);
+const intermediate = x509(-100, 900, { chainPosition: "intermediate" });
+const caOne = x509(-100, 400, { chainPosition: "root", selfSigned: true, isCa: true });
+const caTwo = x509(-100, 500, { chainPosition: "root", selfSigned: true, isCa: true });
+
+const elb = elbSource([
+  elbCertificate("cert-a", "a", [leafA, intermediate]),
+  elbCertificate("cert-b", "b", [leafB, intermediate]),
+]);
+const elbBound: ElbSourceSnapshot = {
+  ...elb,
+  listenerBindings: new Map([["cert-a", [binding("l-1", "web")]]]),
+};
+const gemini = geminiDbSource([instance("db-1", "orders", [link([caOne])])]);
+
+/** Each step is what a poll could hand over after the previous one. */
+const STEPS: readonly { readonly name: string; readonly snapshot: Snapshot }[] = [
+  { name: "first poll", snapshot: snapshot(elbBound, gemini) },
+  {
+    name: "nothing changed but the poll time",
+    snapshot: snapshot({ ...elbBound, lastSuccessSeconds: NOW }, { ...gemini }),
+  },
+  {
+    name: "a certificate renewed",
+    snapshot: snapshot(
+      elbSource(
+        [
+          elbCertificate("cert-a", "a", [x509(0, 90), intermediate]),
+          elbCertificate("cert-b", "b", [leafB, intermediate]),
+        ],
+        { listenerBindings: elbBound.listenerBindings },
+      ),
+      gemini,
+    ),
+  },
+  {
+    name: "a certificate deleted and the listener's tag changed",
+    snapshot: snapshot(
+      elbSource([elbCertificate("cert-b", "b", [leafB, intermediate])], {
+        listenerBindings: new Map([["cert-b", [binding("l-1", "payments")]]]),
+      }),
+      gemini,
+    ),
+  },
+  {
+    name: "the instance's CA rotated, the ELB source went down",
+    snapshot: snapshot(
+      { ...elbBound, up: false },
+      geminiDbSource([instance("db-1", "orders", [link([caTwo])])]),
+    ),
+  },
+  {
+    name: "only the listener bindings changed",
+    snapshot: snapshot(
+      {
+        ...elbBound,
+        listenerBindings: new Map([["cert-b", [binding("l-2", "web")]]]),
+      },
+      gemini,
+    ),
+  },
+  {
+    name: "enterprise project names arrived",
+    snapshot: snapshot(
+      { ...elbBound, enterpriseProjectNames: new Map([["0", "default"]]) },
+      { ...gemini, enterpriseProjectNames: new Map([["0", "default"]]) },
+    ),
+  },
+  { name: "the GeminiDB source is gone", snapshot: snapshot(elbBound) },
+];
+
+describe("SnapshotRenderer", () => {
+  it("renders every step exactly as a fresh render would", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    for (const step of STEPS) {
+      expect(text(renderer.render(step.snapshot)), step.name).toBe(
+        text(renderSnapshotMetrics(step.snapshot, OPTIONS)),
+      );
+    }
+  });
+
+  it("hands back the same families when only the poll time moved", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    const first = renderer.render(snapshot(elbBound, gemini));
+    // New GeminiDB instance objects with equal contents (as every poll makes them).
+    const again = renderer.render(
+      snapshot(
+        { ...elbBound, lastSuccessSeconds: NOW },
+        geminiDbSource([instance("db-1", "orders", [link([caOne])])]),
+      ),
+    );
+    const changed = again.families
+      .map((family, index) => (family === first.families[index] ? null : index))
+      .filter((index) => index !== null);
+    // Only hwcert_source_last_success_timestamp_seconds (the last family) differs.
+    expect(changed).toEqual([first.families.length - 1]);
+    expect(text(again)).toContain(`hwcert_source_last_success_timestamp_seconds{source="elb"`);
+    expect(text(again)).toContain(`project_id="p1"} ${String(NOW)}`);
+  });
+
+  it("writes no ELB text again while the pollers hand back the same maps", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    const first = renderer.render(snapshot(elbBound));
+    const firstChunks = new Set(renderedChunks(first));
+    const again = renderer.render(snapshot({ ...elbBound, lastSuccessSeconds: NOW }));
+    const written = renderedChunks(again).filter((chunk) => !firstChunks.has(chunk));
+    // The last-success family (its header and its sample) and nothing else.
+    expect(Buffer.concat(written).toString("utf8")).toMatch(
+      /^\n# HELP hwcert_source_last_success_timestamp_seconds [^\n]*\n# TYPE [^\n]*\nhwcert_source_last_success_timestamp_seconds\{[^\n]*\} \d+\n$/,
+    );
+  });
+});
+
+describe("keepIfUnchanged", () => {
+  const a = elbCertificate("a", "a", []);
+  const b = elbCertificate("b", "b", []);
+  const previous = new Map([
+    ["a", a],
+    ["b", b],
+  ]);
+
+  it("keeps the previous map for the same entries in the same order", () => {
+    expect(
+      keepIfUnchanged(
+        previous,
+        new Map([
+          ["a", a],
+          ["b", b],
+        ]),
+      ),
+    ).toBe(previous);
+  });
+
+  it.each([
+    ["another order", [["b", b] as const, ["a", a] as const]],
+    ["a changed value", [["a", a] as const, ["b", { ...b }] as const]],
+    ["one entry fewer", [["a", a] as const]],
+    ["one entry more", [["a", a] as const, ["b", b] as const, ["c", a] as const]],
+  ])("takes the new map for %s", (_name, entries) => {
+    const next = new Map(entries);
+    expect(keepIfUnchanged(previous, next)).toBe(next);
+  });
+});
