@@ -51,7 +51,7 @@ EXPOSE 10057
 # handles it (finishes a running poll, at most 5 s, and exits 0) and starts no child processes,
 # so no init is needed. The same command as `npm start`.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--max-semi-space-size=16", "--optimize-for-size", "dist/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=16", "--optimize-for-size", "--heap-growing-percent=30", "dist/main.js"]
 # Exec form again (no shell needed): GET /healthz on the port of HWCERT_LISTEN_ADDRESS.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "const port = (process.env.HWCERT_LISTEN_ADDRESS || ':10057').split(':').pop(); fetch('http://127.0.0.1:' + port + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
