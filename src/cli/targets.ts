@@ -63,6 +63,25 @@ export interface TargetSource {
   readonly initial: SourceSnapshot;
 }
 
+/** A source's poller, which accepts only its own kind of snapshot (the poller keeps them apart). */
+function sourceOf<S extends SourceSnapshot>(
+  source: S["source"],
+  name: string,
+  initial: S,
+  poll: (previous: S, signal: AbortSignal) => Promise<S>,
+): TargetSource {
+  return {
+    initial,
+    poller: {
+      name,
+      poll: (previous, signal) =>
+        previous.source === source
+          ? poll(previous as S, signal)
+          : Promise.reject(new Error(`${source} poller given another source's snapshot`)),
+    },
+  };
+}
+
 export function buildTargetSources(target: TargetConfig, deps: TargetDependencies): TargetSource[] {
   const { config, logger, metrics } = deps;
   const log = logger.child({ target: target.label, region: target.region });
@@ -188,16 +207,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       const poll = withProject("ccm", (previous: CcmSourceSnapshot, _id, signal) =>
         pollCcmSource(previous, signal),
       );
-      return {
-        initial: initialCcmSnapshot(key),
-        poller: {
-          name: `${target.label}/ccm`,
-          poll: (previous, signal) =>
-            previous.source === "ccm"
-              ? poll(previous, signal)
-              : Promise.reject(new Error("CCM poller given another source's snapshot")),
-        },
-      };
+      return sourceOf("ccm", `${target.label}/ccm`, initialCcmSnapshot(key), poll);
     }
     if (name === "elb") {
       const elbDeps = {
@@ -218,16 +228,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
             signal,
           ),
       );
-      return {
-        initial: initialElbSnapshot(key),
-        poller: {
-          name: `${target.label}/elb`,
-          poll: (previous, signal) =>
-            previous.source === "elb"
-              ? poll(previous, signal)
-              : Promise.reject(new Error("ELB poller given another source's snapshot")),
-        },
-      };
+      return sourceOf("elb", `${target.label}/elb`, initialElbSnapshot(key), poll);
     }
     const geminidbDeps = {
       instanceIds: target.geminidb.instanceIds,
@@ -248,16 +249,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
           signal,
         ),
     );
-    return {
-      initial: initialGeminiDbSnapshot(key),
-      poller: {
-        name: `${target.label}/geminidb`,
-        poll: (previous, signal) =>
-          previous.source === "geminidb"
-            ? poll(previous, signal)
-            : Promise.reject(new Error("GeminiDB poller given another source's snapshot")),
-      },
-    };
+    return sourceOf("geminidb", `${target.label}/geminidb`, initialGeminiDbSnapshot(key), poll);
   });
   return withEnterpriseProjectNames(sources);
 
