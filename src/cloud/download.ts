@@ -5,17 +5,15 @@
 // one deadline for the whole transfer. No Huawei credentials are sent. The link's query is a
 // credential: it never appears in a result.
 //
-// Transfers go through undici rather than got: a download is one GET with none of got's features
-// in use (no retry, no redirects, no hooks), and got's per-request option merging cost a GeminiDB
-// poll about 0.3 ms of CPU per file, a quarter of the poll at 1,000 instances. One undici Agent
-// per policy keeps connections alive; every new connection resolves through the guarded lookup.
+// Transfers go through undici, as API calls do (http-client.ts). One Agent per policy keeps
+// connections alive; every new connection resolves through the guarded lookup.
 
 import { lookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { pipeline, type Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, request } from "undici";
 import type { ErrorReason } from "../reasons.js";
+import { BodyTooLarge, declaredOver, readCapped, single } from "./body.js";
+import { errorCodeOf } from "./errors.js";
 import { checkLink, checkResolvedAddress, type LinkPolicy } from "./link-policy.js";
 
 export const MAX_REDIRECTS = 3;
@@ -46,14 +44,6 @@ export type DownloadResult =
     };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-class TooLarge extends Error {
-  readonly received: number;
-  constructor(received: number) {
-    super("too large");
-    this.received = received;
-  }
-}
 
 /** Thrown by the guarded DNS lookup; `detail` is safe text (host and address only). */
 class AddressRefused extends Error {
@@ -149,7 +139,7 @@ async function follow(link: URL, context: FollowContext): Promise<DownloadResult
       answer = await fetchOnce(url, policy, transfer);
     } catch (error) {
       signal.throwIfAborted();
-      if (error instanceof TooLarge) {
+      if (error instanceof BodyTooLarge) {
         return fail("too_large", `larger than ${policy.maxBytes} bytes`, 200, error.received);
       }
       const refused = addressRefusal(error);
@@ -161,7 +151,7 @@ async function follow(link: URL, context: FollowContext): Promise<DownloadResult
         );
       }
       if (timedOut()) return fail("timeout", `no complete answer within ${policy.timeoutMs} ms`);
-      return fail("network", `connection failure (${errorCode(error)})`);
+      return fail("network", `connection failure (${errorCodeOf(error) ?? "unknown"})`);
     }
     const { status } = answer;
     if (answer.redirect) {
@@ -230,58 +220,12 @@ async function fetchOnce(
     };
   }
   // A Content-Length over the cap stops the transfer before the body is read.
-  if (Number(single(headers["content-length"]) ?? 0) > policy.maxBytes) {
+  if (declaredOver(headers["content-length"], policy.maxBytes)) {
     body.destroy();
-    throw new TooLarge(0);
+    throw new BodyTooLarge(0);
   }
   const bytes = await readCapped(body, single(headers["content-encoding"]), policy.maxBytes);
   return { status: statusCode, redirect: false, location: undefined, bytes };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * Reads a body, decompressing it as its Content-Encoding says (a server may compress even
- * unasked; unknown codings pass through as they are), and stops at `maxBytes` of output, so a
- * small gzip bomb cannot inflate past the cap.
- */
-async function readCapped(
-  body: Readable,
-  contentEncoding: string | undefined,
-  maxBytes: number,
-): Promise<Uint8Array> {
-  const decoder = decoderFor(contentEncoding);
-  const source = decoder === null ? body : pipeline(body, decoder, () => undefined);
-  const chunks: Buffer[] = [];
-  let received = 0;
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      received += chunk.length;
-      // Report what was actually received, the chunk that crossed the cap included.
-      if (received > maxBytes) throw new TooLarge(received);
-      chunks.push(chunk);
-    }
-  } finally {
-    // Leaving the loop early (cap, abort) must not leave the body half read.
-    if (received > maxBytes) body.destroy();
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
-}
-
-function decoderFor(contentEncoding: string | undefined): NodeJS.ReadWriteStream | null {
-  switch (contentEncoding?.trim().toLowerCase()) {
-    case "gzip":
-    case "x-gzip":
-      return createGunzip();
-    case "deflate":
-      return createInflate();
-    case "br":
-      return createBrotliDecompress();
-    default:
-      return null;
-  }
 }
 
 /** The guarded lookup's refusal, wherever the HTTP client put it. */
@@ -289,11 +233,6 @@ function addressRefusal(error: unknown): AddressRefused | null {
   if (error instanceof AddressRefused) return error;
   if (error instanceof Error && error.cause instanceof AddressRefused) return error.cause;
   return null;
-}
-
-function errorCode(error: unknown): string {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === "string" ? code : "unknown";
 }
 
 /**

@@ -1,9 +1,9 @@
 // CloudApiError is the only error shape that leaves cloud/: operation, status, reason, the
-// Huawei error code and the request id, with a message built from those alone. got errors carry
-// the request options (headers, credentials) in enumerable fields, so they are mapped here and
-// never passed on.
+// Huawei error code and the request id, with a message built from those alone. HTTP client
+// errors can carry request details (URLs with their query, headers with credentials), so they
+// are mapped here and never passed on.
 
-import { RequestError, HTTPError, TimeoutError } from "got";
+import { STATUS_CODES } from "node:http";
 import type { ErrorReason } from "../reasons.js";
 
 export type CloudService = "elb" | "geminidb" | "ccm" | "eps" | "iam";
@@ -102,59 +102,73 @@ export function truncateDetail(text: string): string {
 
 const TLS_CODE = /^(?:ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_SSL_)/;
 
-/** Maps anything got (or the body handling) threw into a CloudApiError. */
-export function mapRequestError(
+interface ErrorContext {
+  readonly service: CloudService;
+  readonly operation: string;
+}
+
+/** An error answer (4xx, 5xx), described by Huawei's error code and message from its body. */
+export function answerError(
+  context: ErrorContext,
+  status: number,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  body: string,
+): CloudApiError {
+  const parsed = parseErrorBody(body);
+  return new CloudApiError({
+    service: context.service,
+    operation: context.operation,
+    status,
+    reason: reasonForStatus(status),
+    errorCode: parsed.code,
+    requestId: requestIdOf(headers, body),
+    detail: truncateDetail(parsed.message ?? STATUS_CODES[status] ?? "error response"),
+  });
+}
+
+/**
+ * A failure before a complete answer arrived: the attempt's deadline (`timedOut`), TLS, or the
+ * connection. Only the error's code is kept: its message may quote a URL.
+ */
+export function transportError(
   error: unknown,
-  context: { service: CloudService; operation: string; timeoutMs: number },
+  context: ErrorContext & { readonly timeoutMs: number },
+  timedOut: boolean,
 ): CloudApiError {
   if (error instanceof CloudApiError) return error;
-  // A hook that failed with our own error (the IAM token request inside beforeRequest) is
-  // wrapped by got: report the failure it carries, not the wrapper.
-  if (error instanceof RequestError && error.cause instanceof CloudApiError) return error.cause;
-  const base = { service: context.service, operation: context.operation };
-  if (error instanceof HTTPError) {
-    const status = error.response.statusCode;
-    const body = typeof error.response.body === "string" ? error.response.body : "";
-    const parsed = parseErrorBody(body);
+  const base = {
+    service: context.service,
+    operation: context.operation,
+    status: 0,
+    errorCode: null,
+    requestId: null,
+  };
+  if (timedOut) {
     return new CloudApiError({
       ...base,
-      status,
-      reason: reasonForStatus(status),
-      errorCode: parsed.code,
-      requestId: requestIdOf(error.response.headers, body),
-      detail: truncateDetail(parsed.message ?? error.response.statusMessage ?? "error response"),
-    });
-  }
-  if (error instanceof TimeoutError) {
-    return new CloudApiError({
-      ...base,
-      status: 0,
       reason: "timeout",
-      errorCode: null,
-      requestId: null,
       detail: `no complete answer within ${context.timeoutMs} ms`,
     });
   }
-  if (error instanceof RequestError) {
-    const code = error.code;
-    const tls = TLS_CODE.test(code);
-    return new CloudApiError({
-      ...base,
-      status: error.response?.statusCode ?? 0,
-      reason: tls ? "tls" : "network",
-      errorCode: null,
-      requestId: null,
-      detail: tls ? `TLS failure (${code})` : `connection failure (${code})`,
-    });
+  const code = errorCodeOf(error);
+  if (code !== null && TLS_CODE.test(code)) {
+    return new CloudApiError({ ...base, reason: "tls", detail: `TLS failure (${code})` });
   }
   return new CloudApiError({
     ...base,
-    status: 0,
     reason: "network",
-    errorCode: null,
-    requestId: null,
-    detail: error instanceof Error ? truncateDetail(error.message) : "unknown failure",
+    detail: `connection failure (${code ?? "unknown"})`,
   });
+}
+
+/** The system or client error code of an error or of its cause (undici wraps some). */
+export function errorCodeOf(error: unknown): string | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 3; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+    current = current.cause;
+  }
+  return null;
 }
 
 export function requestIdOf(
