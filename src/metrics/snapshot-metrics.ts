@@ -12,6 +12,7 @@ import type { ThresholdOverrides } from "../config/expiry-thresholds.js";
 import {
   CCM_STATUSES,
   LISTENER_ROLES,
+  linkKey,
   type CaLinkState,
   type ListenerBinding,
   type OwnerTags,
@@ -280,7 +281,25 @@ export function familyDefinitions(options: RenderOptions = {}): readonly FamilyD
     },
     linkFamily(METRICS.geminidbLinkUp, (link) => (link.up ? 1 : 0)),
     linkFamily(METRICS.geminidbDownloadStatus, (link) => link.statusCode),
-    linkFamily(METRICS.geminidbDownloadDuration, (link) => link.durationSeconds),
+    {
+      spec: METRICS.geminidbDownloadDuration,
+      // Durations change with every poll, and are not part of the instances (see linkDurations).
+      volatile: true,
+      fill: (source, family) => {
+        if (source.source !== "geminidb") return;
+        for (const instance of source.instances.values()) {
+          for (const link of instance.links) {
+            const seconds = source.linkDurations.get(linkKey(instance.id, link.category));
+            if (seconds === undefined) continue;
+            family.set(
+              [source.region, source.projectId, instance.id, instance.name, link.category],
+              seconds,
+            );
+          }
+          family.endResource();
+        }
+      },
+    },
     linkFamily(METRICS.geminidbDownloadBytes, (link) => link.bytes),
     {
       spec: METRICS.geminidbInstanceInfo,

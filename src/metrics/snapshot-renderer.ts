@@ -1,8 +1,8 @@
 // Turns snapshots into exposition text, keeping what did not change since the last poll. Each
 // family is a header and one part per source; a part is written again only when what it reads
 // changed. At 10,000 certificates nearly all text (~30 MB) belongs to parts whose resources a
-// steady-state poll hands back unchanged, so a poll rewrites only the status families and the
-// small GeminiDB parts (whose download timings move every poll) instead of the whole text.
+// steady-state poll hands back unchanged, so a poll rewrites only the volatile families (source
+// status, GeminiDB download timings) instead of the whole text.
 //
 // Two checks decide, cheapest first:
 // - the part's inputs (source key, resource map, listener bindings, enterprise project names)

@@ -21,7 +21,10 @@ import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
 import {
+  keepIfUnchanged,
+  linkKey,
   markFailed,
+  sameInstanceState,
   type CaLinkState,
   type GeminiDbInstanceState,
   type GeminiDbSourceSnapshot,
@@ -68,20 +71,42 @@ export async function pollGeminiDb(
     return markFailed(previous, attemptedAt, error);
   }
 
+  const linkDurations = new Map<string, number>();
   const states = await Promise.all(
     instances.map((instance) =>
       limit(() =>
-        probeInstance(instance, previous.instances.get(instance.id), api, deps, log, signal),
+        probeInstance(instance, previous.instances.get(instance.id), {
+          api,
+          deps,
+          log,
+          signal,
+          linkDurations,
+        }),
       ),
     ),
   );
   const tagged = await readOwnerTags(states, previous, api, deps, limit, log, reportApiError);
   signal.throwIfAborted();
-  const next = new Map(tagged.map((state) => [state.id, state]));
+  // An instance whose state did not change stays the object it was, so an unchanged source
+  // keeps its map, and the metrics renderer its text (see keepIfUnchanged).
+  const next = new Map(
+    tagged.map((state) => {
+      const last = previous.instances.get(state.id);
+      return [state.id, last !== undefined && sameInstanceState(last, state) ? last : state];
+    }),
+  );
   // An entry that could not be read is not a deleted instance: while any was skipped, every
   // known instance the list did not name keeps its last good state (else it silently vanished).
   if (skipped > 0) {
-    for (const [id, state] of previous.instances) if (!next.has(id)) next.set(id, state);
+    for (const [id, state] of previous.instances) {
+      if (next.has(id)) continue;
+      next.set(id, state);
+      for (const link of state.links) {
+        const key = linkKey(id, link.category);
+        const duration = previous.linkDurations.get(key);
+        if (duration !== undefined) linkDurations.set(key, duration);
+      }
+    }
   }
   deps.bundles.sweep();
   return {
@@ -90,7 +115,8 @@ export async function pollGeminiDb(
     lastSuccessSeconds: deps.now(),
     lastAttemptSeconds: attemptedAt,
     lastError: null,
-    instances: next,
+    instances: keepIfUnchanged(previous.instances, next),
+    linkDurations,
   };
 }
 
@@ -185,13 +211,19 @@ async function readOwnerTags(
   );
 }
 
+interface ProbeContext {
+  readonly api: GeminiDbApiContext;
+  readonly deps: GeminiDbPollDependencies;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  /** Filled with the duration of every download made. */
+  readonly linkDurations: Map<string, number>;
+}
+
 async function probeInstance(
   instance: GeminiDbInstance,
   last: GeminiDbInstanceState | undefined,
-  api: GeminiDbApiContext,
-  deps: GeminiDbPollDependencies,
-  log: Logger,
-  signal: AbortSignal,
+  { api, deps, log, signal, linkDurations }: ProbeContext,
 ): Promise<ProbedInstance> {
   const base = {
     id: instance.id,
@@ -211,7 +243,6 @@ async function probeInstance(
     category,
     up: false,
     statusCode,
-    durationSeconds: null,
     bytes: null,
     reason,
     certificates: lastLinks.get(category)?.certificates ?? [],
@@ -244,6 +275,7 @@ async function probeInstance(
   for (const link of links) {
     const linkContext = { ...context, category: link.category, link: describeUrl(link.url) };
     const result = await downloadFile(link.url, deps.download, signal);
+    linkDurations.set(linkKey(instance.id, link.category), result.durationSeconds);
     if (!result.ok) {
       deps.recordError(result.reason);
       log.warn(
@@ -252,7 +284,6 @@ async function probeInstance(
       );
       states.push({
         ...down(link.category, result.reason, result.status),
-        durationSeconds: result.durationSeconds,
         bytes: result.bytesRead,
       });
       continue;
@@ -274,7 +305,6 @@ async function probeInstance(
       category: link.category,
       up: readable,
       statusCode: result.status,
-      durationSeconds: result.durationSeconds,
       bytes: result.bytes.length,
       reason: readable ? null : "bad_content",
       certificates: readable

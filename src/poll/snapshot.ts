@@ -88,7 +88,6 @@ export interface CaLinkState {
   readonly up: boolean;
   /** HTTP status of the download, 0 when no answer arrived (or no download was made). */
   readonly statusCode: number;
-  readonly durationSeconds: number | null;
   readonly bytes: number | null;
   /** Why the link is down; null when up. */
   readonly reason: ErrorReason | null;
@@ -121,6 +120,53 @@ export interface GeminiDbInstanceState {
 export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
   readonly source: "geminidb";
   readonly instances: ReadonlyMap<string, GeminiDbInstanceState>;
+  /**
+   * How long each link's download took, by linkKey(instance id, category); absent when no
+   * download was made. Kept apart from the instances because it changes with every poll: an
+   * instance whose state did not change stays the same object, and so does its metrics text.
+   */
+  readonly linkDurations: ReadonlyMap<string, number>;
+}
+
+/** The key of one download link of one instance in GeminiDbSourceSnapshot.linkDurations. */
+export function linkKey(instanceId: string, category: string): string {
+  return `${instanceId}\u0000${category}`;
+}
+
+/** True when two instance states say the same (certificates compared by identity). */
+export function sameInstanceState(a: GeminiDbInstanceState, b: GeminiDbInstanceState): boolean {
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    a.datastoreType === b.datastoreType &&
+    a.ssl === b.ssl &&
+    a.certOrigin === b.certOrigin &&
+    a.enterpriseProjectId === b.enterpriseProjectId &&
+    a.tagsReadAtSeconds === b.tagsReadAtSeconds &&
+    a.ccmCertificateId === b.ccmCertificateId &&
+    sameRecord(a.tags, b.tags) &&
+    a.links.length === b.links.length &&
+    a.links.every((link, i) => sameLink(link, b.links[i] as CaLinkState))
+  );
+}
+
+function sameLink(a: CaLinkState, b: CaLinkState): boolean {
+  return (
+    a.category === b.category &&
+    a.up === b.up &&
+    a.statusCode === b.statusCode &&
+    a.bytes === b.bytes &&
+    a.reason === b.reason &&
+    a.certificates.length === b.certificates.length &&
+    a.certificates.every((certificate, i) => certificate === b.certificates[i])
+  );
+}
+
+function sameRecord(a: OwnerTags | null, b: OwnerTags | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** What the exporter makes of a CCM certificate's raw status (see ccm-status.ts). */
@@ -216,6 +262,7 @@ export function initialGeminiDbSnapshot(key: Omit<SourceKey, "source">): GeminiD
     projectId: key.projectId,
     ...initialStatus(),
     instances: new Map(),
+    linkDurations: new Map(),
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
 import {
+  linkKey,
   resourceCount,
   type CcmSourceSnapshot,
   type CertificateOrigin,
@@ -319,7 +320,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
           category: link.category,
           up: link.up,
           statusCode: link.statusCode,
-          durationSeconds: link.durationSeconds,
+          durationSeconds: source.linkDurations.get(linkKey(instance.id, link.category)) ?? null,
           reason: link.reason,
           certificates: link.certificates.length,
         })),

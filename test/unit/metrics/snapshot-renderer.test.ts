@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ElbSourceSnapshot, ListenerBinding, Snapshot } from "../../../src/poll/snapshot.js";
-import { keepIfUnchanged } from "../../../src/poll/snapshot.js";
+import { keepIfUnchanged, linkKey, sameInstanceState } from "../../../src/poll/snapshot.js";
 import {
   renderedChunks,
   renderSnapshotMetrics,
@@ -109,6 +109,13 @@ const STEPS: readonly { readonly name: string; readonly snapshot: Snapshot }[] =
       { ...gemini, enterpriseProjectNames: new Map([["0", "default"]]) },
     ),
   },
+  {
+    name: "only the download durations moved",
+    snapshot: snapshot(elbBound, {
+      ...gemini,
+      linkDurations: new Map([[linkKey("db-1", "international"), 0.75]]),
+    }),
+  },
   { name: "the GeminiDB source is gone", snapshot: snapshot(elbBound) },
 ];
 
@@ -151,6 +158,31 @@ describe("SnapshotRenderer", () => {
     expect(Buffer.concat(written).toString("utf8")).toMatch(
       /^\n# HELP hwcert_source_last_success_timestamp_seconds [^\n]*\n# TYPE [^\n]*\nhwcert_source_last_success_timestamp_seconds\{[^\n]*\} \d+\n$/,
     );
+  });
+});
+
+describe("sameInstanceState", () => {
+  const base = instance("db-1", "orders", [link([caOne])]);
+
+  it("holds for equal contents in new objects", () => {
+    expect(sameInstanceState(base, instance("db-1", "orders", [link([caOne])]))).toBe(true);
+    expect(
+      sameInstanceState({ ...base, tags: { team: "a" } }, { ...base, tags: { team: "a" } }),
+    ).toBe(true);
+  });
+
+  const tagged = { ...base, tags: { team: "a" } };
+  it.each([
+    ["a renamed instance", base, instance("db-1", "billing", [link([caOne])])],
+    ["another CA", base, instance("db-1", "orders", [link([caTwo])])],
+    ["a link down", base, instance("db-1", "orders", [link([caOne], false)])],
+    ["one link more", base, instance("db-1", "orders", [link([caOne]), link([caTwo])])],
+    ["other bytes", base, instance("db-1", "orders", [{ ...link([caOne]), bytes: 7 }])],
+    ["SSL switched off", base, { ...base, ssl: "0" as const }],
+    ["another tag value", tagged, { ...base, tags: { team: "b" } }],
+    ["tags read", base, tagged],
+  ])("fails for %s", (_name, a, b) => {
+    expect(sameInstanceState(a, b)).toBe(false);
   });
 });
 

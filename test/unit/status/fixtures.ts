@@ -2,14 +2,15 @@
 // so each test states exactly the dates and names it is about.
 
 import type { ChainPosition, ParsedCertificate } from "../../../src/certs/types.js";
-import type {
-  CaLinkState,
-  ElbCertificateState,
-  ElbSourceSnapshot,
-  GeminiDbInstanceState,
-  GeminiDbSourceSnapshot,
-  Snapshot,
-  SourceSnapshot,
+import {
+  linkKey,
+  type CaLinkState,
+  type ElbCertificateState,
+  type ElbSourceSnapshot,
+  type GeminiDbInstanceState,
+  type GeminiDbSourceSnapshot,
+  type Snapshot,
+  type SourceSnapshot,
 } from "../../../src/poll/snapshot.js";
 
 export const DAY = 86_400;
@@ -86,7 +87,6 @@ export function link(certificates: readonly ParsedCertificate[], up = true): CaL
     category: "international",
     up,
     statusCode: up ? 200 : 404,
-    durationSeconds: 0.05,
     bytes: 1000,
     reason: up ? null : "http_status",
     certificates,
@@ -122,6 +122,11 @@ export function geminiDbSource(
     projectId: "p1",
     ...status,
     instances: new Map(instances.map((entry) => [entry.id, entry])),
+    linkDurations: new Map(
+      instances.flatMap((entry) =>
+        entry.links.map((link) => [linkKey(entry.id, link.category), 0.05] as const),
+      ),
+    ),
     ...overrides,
   };
 }
