@@ -24,34 +24,54 @@ export function single(value: string | string[] | undefined): string | undefined
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** True when a declared Content-Length is already over the cap. */
-export function declaredOver(
-  contentLength: string | string[] | undefined,
-  maxBytes: number,
-): boolean {
-  return Number(single(contentLength) ?? 0) > maxBytes;
+/** A Content-Length header's value; undefined when absent or not a byte count. */
+export function contentLength(header: string | string[] | undefined): number | undefined {
+  const value = single(header)?.trim();
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
-/** Reads a whole body, decompressed, and throws BodyTooLarge as soon as it passes `maxBytes`. */
+/**
+ * Reads a whole body, decompressed, and throws BodyTooLarge as soon as it passes `maxBytes`.
+ * `expectedBytes` (a plain body's Content-Length) lets it copy each chunk into one buffer as it
+ * arrives instead of holding the chunks and joining them at the end: one copy of a 2 MB ELB page
+ * instead of two, and chunks that die young.
+ */
 export async function readCapped(
   body: Readable,
   contentEncoding: string | undefined,
   maxBytes: number,
+  expectedBytes?: number,
 ): Promise<Buffer> {
   const decoder = decoderFor(contentEncoding);
   const source = decoder === null ? body : pipeline(body, decoder, () => undefined);
+  let whole =
+    decoder === null && expectedBytes !== undefined && expectedBytes <= maxBytes
+      ? Buffer.allocUnsafe(expectedBytes)
+      : null;
   const chunks: Buffer[] = [];
   let received = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      received += chunk.length;
-      if (received > maxBytes) throw new BodyTooLarge(received);
-      chunks.push(chunk);
+      const end = received + chunk.length;
+      if (end > maxBytes) {
+        received = end;
+        throw new BodyTooLarge(received);
+      }
+      if (whole !== null && end <= whole.length) {
+        chunk.copy(whole, received);
+      } else {
+        // Longer than announced: hold the chunks after all.
+        if (whole !== null) chunks.push(whole.subarray(0, received));
+        whole = null;
+        chunks.push(chunk);
+      }
+      received = end;
     }
   } finally {
     // Leaving the loop early (cap, abort) must not leave the body half read.
     if (received > maxBytes) body.destroy();
   }
+  if (whole !== null) return received === whole.length ? whole : whole.subarray(0, received);
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
 }
 

@@ -12,7 +12,7 @@ import { lookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import { Agent, request } from "undici";
 import type { ErrorReason } from "../reasons.js";
-import { BodyTooLarge, declaredOver, readCapped, single } from "./body.js";
+import { BodyTooLarge, contentLength, readCapped, single } from "./body.js";
 import { errorCodeOf } from "./errors.js";
 import { checkLink, checkResolvedAddress, type LinkPolicy } from "./link-policy.js";
 
@@ -220,11 +220,13 @@ async function fetchOnce(
     };
   }
   // A Content-Length over the cap stops the transfer before the body is read.
-  if (declaredOver(headers["content-length"], policy.maxBytes)) {
+  const declared = contentLength(headers["content-length"]);
+  if (declared !== undefined && declared > policy.maxBytes) {
     body.destroy();
     throw new BodyTooLarge(0);
   }
-  const bytes = await readCapped(body, single(headers["content-encoding"]), policy.maxBytes);
+  const encoding = single(headers["content-encoding"]);
+  const bytes = await readCapped(body, encoding, policy.maxBytes, declared);
   return { status: statusCode, redirect: false, location: undefined, bytes };
 }
 

@@ -90,16 +90,16 @@ function toInstance(info: z.infer<typeof instanceSchema>): GeminiDbInstance {
 
 /**
  * Instances of the project, page by page until total_count (the server may cap the page size,
- * so the offset advances by what each page held). `filterId` asks for one instance.
+ * so the offset advances by what each page held), each page as soon as it is read. `filterId`
+ * asks for one instance.
  */
-export async function listGeminiDbInstances(
+export async function* listGeminiDbInstancePages(
   context: GeminiDbApiContext,
   onShapeProblem: ShapeProblemHandler,
   filterId?: string,
-): Promise<GeminiDbInstance[]> {
+): AsyncGenerator<GeminiDbInstance[], void, undefined> {
   const operation = "list_instances";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances`;
-  const instances: GeminiDbInstance[] = [];
   const seen = new Set<string>();
   let offset = 0;
   for (let page = 0; page < GEMINIDB_MAX_PAGES; page++) {
@@ -119,6 +119,7 @@ export async function listGeminiDbInstances(
     if (!parsed.success) {
       throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
     }
+    const instances: GeminiDbInstance[] = [];
     for (const item of parsed.data.instances) {
       const info = instanceSchema.safeParse(item);
       if (!info.success) {
@@ -136,7 +137,7 @@ export async function listGeminiDbInstances(
       seen.add(info.data.id);
       instances.push(toInstance(info.data));
     }
-    if (instances.length > GEMINIDB_MAX_INSTANCES) {
+    if (seen.size > GEMINIDB_MAX_INSTANCES) {
       throw shapeError(
         "geminidb",
         operation,
@@ -144,9 +145,10 @@ export async function listGeminiDbInstances(
         response.requestId,
       );
     }
+    yield instances;
     offset += parsed.data.instances.length;
     const total = parsed.data.total_count ?? offset;
-    if (parsed.data.instances.length === 0 || offset >= total) return instances;
+    if (parsed.data.instances.length === 0 || offset >= total) return;
   }
   throw shapeError(
     "geminidb",
@@ -154,6 +156,19 @@ export async function listGeminiDbInstances(
     `paging did not end within ${GEMINIDB_MAX_PAGES} pages`,
     null,
   );
+}
+
+/** Every instance of the project (or the one `filterId` names), all pages read. */
+export async function listGeminiDbInstances(
+  context: GeminiDbApiContext,
+  onShapeProblem: ShapeProblemHandler,
+  filterId?: string,
+): Promise<GeminiDbInstance[]> {
+  const instances: GeminiDbInstance[] = [];
+  for await (const page of listGeminiDbInstancePages(context, onShapeProblem, filterId)) {
+    instances.push(...page);
+  }
+  return instances;
 }
 
 /** The CA download links of one instance (`certs[]`; may be empty). */

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pThrottle from "p-throttle";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import type { Authenticator } from "./auth.js";
-import { ACCEPTED_ENCODINGS, BodyTooLarge, declaredOver, readCapped, single } from "./body.js";
+import { ACCEPTED_ENCODINGS, BodyTooLarge, contentLength, readCapped, single } from "./body.js";
 import {
   answerError,
   CloudApiError,
@@ -239,15 +239,13 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
         signal: transfer.signal,
       });
       // A Content-Length over the cap stops the transfer before the body is read.
-      if (declaredOver(answer.headers["content-length"], maxBytes)) {
+      const declared = contentLength(answer.headers["content-length"]);
+      if (declared !== undefined && declared > maxBytes) {
         answer.body.destroy();
         throw new BodyTooLarge(0);
       }
-      const bytes = await readCapped(
-        answer.body,
-        single(answer.headers["content-encoding"]),
-        maxBytes,
-      );
+      const encoding = single(answer.headers["content-encoding"]);
+      const bytes = await readCapped(answer.body, encoding, maxBytes, declared);
       return { answered: true, status: answer.statusCode, headers: answer.headers, body: bytes };
     } catch (error) {
       if (request.signal?.aborted === true) throw request.signal.reason;

@@ -9,6 +9,7 @@ import type { ParsedBundle } from "../certs/types.js";
 import { downloadFile, type DownloadPolicy } from "../cloud/download.js";
 import { CloudApiError } from "../cloud/errors.js";
 import {
+  listGeminiDbInstancePages,
   listGeminiDbInstanceTags,
   listGeminiDbInstances,
   showSslCertDownloadLinks,
@@ -57,34 +58,48 @@ export async function pollGeminiDb(
     log.warn(problem, "GeminiDB list entry skipped");
   };
 
-  let instances: GeminiDbInstance[];
+  const linkDurations = new Map<string, number>();
+  const probes: Promise<ProbedInstance>[] = [];
+  const startProbe = (instance: GeminiDbInstance): void => {
+    const probe = limit(() =>
+      probeInstance(instance, previous.instances.get(instance.id), {
+        api,
+        deps,
+        log,
+        signal,
+        linkDurations,
+      }),
+    );
+    // Awaited below; until then a rejection (an abort) must not count as unhandled.
+    probe.catch(() => undefined);
+    probes.push(probe);
+  };
   try {
-    instances =
-      deps.instanceIds === null
-        ? await listGeminiDbInstances(api, onShapeProblem)
-        : await findConfigured(api, deps.instanceIds, limit, onShapeProblem, reportApiError);
+    if (deps.instanceIds === null) {
+      // Probes start as each page arrives, so link calls overlap the rest of the listing.
+      for await (const page of listGeminiDbInstancePages(api, onShapeProblem)) {
+        for (const instance of page) startProbe(instance);
+      }
+    } else {
+      const found = await findConfigured(
+        api,
+        deps.instanceIds,
+        limit,
+        onShapeProblem,
+        reportApiError,
+      );
+      for (const instance of found) startProbe(instance);
+    }
   } catch (error) {
+    // Probes already started end first: none runs on past its poll.
+    await Promise.allSettled(probes);
     signal.throwIfAborted();
     if (!(error instanceof CloudApiError)) throw error;
     reportApiError(error);
     deps.bundles.keepAll();
     return markFailed(previous, attemptedAt, error);
   }
-
-  const linkDurations = new Map<string, number>();
-  const states = await Promise.all(
-    instances.map((instance) =>
-      limit(() =>
-        probeInstance(instance, previous.instances.get(instance.id), {
-          api,
-          deps,
-          log,
-          signal,
-          linkDurations,
-        }),
-      ),
-    ),
-  );
+  const states = await Promise.all(probes);
   const tagged = await readOwnerTags(states, previous, api, deps, limit, log, reportApiError);
   signal.throwIfAborted();
   // An instance whose state did not change stays the object it was, so an unchanged source

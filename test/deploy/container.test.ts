@@ -97,11 +97,16 @@ describe("Dockerfile", () => {
     expect(user && entrypoint && user.line < entrypoint.line).toBe(true);
   });
 
-  it("starts node in exec form, so SIGTERM reaches it, with the command of `npm start`", () => {
+  it("starts node in exec form, so SIGTERM reaches it, as `npm start` does", () => {
     const entrypoint = last(runtime, "ENTRYPOINT");
     expect(entrypoint?.args.startsWith("[")).toBe(true);
     const argv = JSON.parse(entrypoint?.args ?? "[]") as string[];
-    expect(argv).toEqual(packageJson.scripts["start"]?.split(/\s+/));
+    // `npm start` is environment assignments, then the command.
+    const words = packageJson.scripts["start"]?.split(/\s+/) ?? [];
+    const assignments = words.filter((word) => /^[A-Z_][A-Z0-9_]*=/.test(word));
+    expect(argv).toEqual(words.slice(assignments.length));
+    const environment = find(runtime, "ENV").map((instruction) => instruction.args);
+    for (const assignment of assignments) expect(environment).toContain(assignment);
     expect(find(runtime, "CMD").every((cmd) => cmd.args.startsWith("["))).toBe(true);
     const stopSignal = last(runtime, "STOPSIGNAL");
     if (stopSignal) expect(stopSignal.args).toBe("SIGTERM");
