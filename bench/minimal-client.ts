@@ -25,11 +25,11 @@ async function getJson(url: string): Promise<Record<string, unknown>> {
 }
 
 /** Every page of an ELB list (marker paging, as the daemon asks for it). */
-async function elbList(collection: string): Promise<void> {
+async function elbList(collection: string, limit: number): Promise<void> {
   let marker: string | undefined;
   for (;;) {
     const url = new URL(`${input.elb}/v3/${input.projectId}/elb/${collection}`);
-    url.searchParams.set("limit", "2000");
+    url.searchParams.set("limit", String(limit));
     if (marker !== undefined) url.searchParams.set("marker", marker);
     const page = await getJson(url.href);
     const next = (page["page_info"] as { next_marker?: string } | undefined)?.next_marker;
@@ -67,7 +67,10 @@ async function poll(): Promise<number> {
   const started = performance.now();
   const limit = pLimit(input.concurrency);
   // The daemon polls its sources at once, and reads the listeners after the certificates.
-  await Promise.all([elbList("certificates").then(() => elbList("listeners")), geminidb(limit)]);
+  await Promise.all([
+    elbList("certificates", 500).then(() => elbList("listeners", 2000)),
+    geminidb(limit),
+  ]);
   return (performance.now() - started) / 1000;
 }
 

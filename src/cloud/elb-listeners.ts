@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import type { ElbApiContext, ShapeProblemHandler } from "./elb.js";
-import { listElbPages } from "./elb-paging.js";
+import { ELB_PAGE_LIMIT, listElbPages } from "./elb-paging.js";
 import { readTags, type ResourceTag } from "./tags.js";
 
 export interface ElbListener {
@@ -67,6 +67,7 @@ export function listElbListenerPages(
       noun: "listeners",
       entrySchema: listenerSchema,
       toValue: toListener,
+      pageLimit: ELB_PAGE_LIMIT,
     },
     onShapeProblem,
   );

@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import type { CloudClient } from "./http-client.js";
-import { listElbPages } from "./elb-paging.js";
+import { ELB_CERTIFICATE_PAGE_LIMIT, listElbPages } from "./elb-paging.js";
 import { describeIssues, shapeError } from "./shape.js";
 
 export interface ElbCertificate {
@@ -79,6 +79,7 @@ export function listElbCertificatePages(
       noun: "certificates",
       entrySchema: certificateInfoSchema,
       toValue: toCertificate,
+      pageLimit: ELB_CERTIFICATE_PAGE_LIMIT,
     },
     onShapeProblem,
   );
