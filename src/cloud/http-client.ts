@@ -321,6 +321,7 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
             continue;
           }
         }
+        // Redirects are never followed: one would carry credentials to another host.
         if (status < 400) {
           throw new CloudApiError({
             service: request.service,
