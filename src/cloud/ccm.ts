@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import type { CloudClient } from "./http-client.js";
+import { listAllOffsetPages, listOffsetPages } from "./offset-paging.js";
 import { describeIssues, shapeError } from "./shape.js";
 
 export interface CcmCertificate {
@@ -79,11 +80,6 @@ const certificateSchema = z.object({
   enterprise_project_id: text,
 });
 
-const listSchema = z.object({
-  certificates: z.array(z.unknown()),
-  total_count: z.number().int().nonnegative().nullish(),
-});
-
 const timeSchema = z
   .union([z.string(), z.number()])
   .nullish()
@@ -115,72 +111,31 @@ function toCertificate(info: z.infer<typeof certificateSchema>): CcmCertificate 
 }
 
 /**
- * Every SSL certificate of the account, whatever its status (`status=ALL`), page by page. The
- * offset advances by what each page held (a server may cap the page size); paging stops at
- * total_count, on an empty page, or on a short page when the answer has no total_count.
+ * Every SSL certificate of the account, whatever its status (`status=ALL`), all pages read; see
+ * offset-paging.ts for how paging ends.
  */
-export async function listCcmCertificates(
+export function listCcmCertificates(
   context: CcmApiContext,
   onShapeProblem: ShapeProblemHandler,
 ): Promise<CcmCertificate[]> {
-  const operation = "list_certificates";
-  const url = `${context.endpoint}/v3/scm/certificates`;
-  const certificates: CcmCertificate[] = [];
-  const seen = new Set<string>();
-  let offset = 0;
-  for (let page = 0; page < CCM_MAX_PAGES; page++) {
-    const searchParams = new URLSearchParams({
-      limit: String(CCM_PAGE_LIMIT),
-      offset: String(offset),
-      status: "ALL",
-    });
-    const response = await context.client.getJson({
-      service: "ccm",
-      operation,
-      url,
-      searchParams,
-      signal: context.signal,
-    });
-    const parsed = listSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw shapeError("ccm", operation, describeIssues(parsed.error), response.requestId);
-    }
-    const entries = parsed.data.certificates;
-    for (const item of entries) {
-      const info = certificateSchema.safeParse(item);
-      if (!info.success) {
-        onShapeProblem({ operation, detail: describeIssues(info.error) });
-        continue;
-      }
-      if (seen.has(info.data.id)) {
-        throw shapeError(
-          "ccm",
-          operation,
-          "paging repeats certificates already listed",
-          response.requestId,
-        );
-      }
-      seen.add(info.data.id);
-      certificates.push(toCertificate(info.data));
-    }
-    if (seen.size > CCM_MAX_CERTIFICATES) {
-      throw shapeError(
-        "ccm",
-        operation,
-        `paging lists more than ${CCM_MAX_CERTIFICATES} certificates`,
-        response.requestId,
-      );
-    }
-    offset += entries.length;
-    const total = parsed.data.total_count;
-    if (entries.length === 0) return certificates;
-    if (total === null || total === undefined) {
-      if (entries.length < CCM_PAGE_LIMIT) return certificates;
-    } else if (offset >= total) {
-      return certificates;
-    }
-  }
-  throw shapeError("ccm", operation, `paging did not end within ${CCM_MAX_PAGES} pages`, null);
+  return listAllOffsetPages(
+    listOffsetPages(
+      context,
+      {
+        service: "ccm",
+        operation: "list_certificates",
+        url: `${context.endpoint}/v3/scm/certificates`,
+        query: { status: "ALL" },
+        collection: "certificates",
+        pageLimit: CCM_PAGE_LIMIT,
+        maxPages: CCM_MAX_PAGES,
+        maxRecords: CCM_MAX_CERTIFICATES,
+        entrySchema: certificateSchema,
+        toValue: toCertificate,
+      },
+      onShapeProblem,
+    ),
+  );
 }
 
 /** One certificate's details (validity). A 404 surfaces as CloudApiError `not_found`. */

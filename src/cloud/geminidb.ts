@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { describeIssues, shapeError } from "./shape.js";
 import type { CloudClient } from "./http-client.js";
+import { listAllOffsetPages, listOffsetPages } from "./offset-paging.js";
 import { readTags, type ResourceTag } from "./tags.js";
 
 export interface GeminiDbInstance {
@@ -62,11 +63,6 @@ const instanceSchema = z.object({
   enterprise_project_id: z.string().nullish(),
 });
 
-const listSchema = z.object({
-  instances: z.array(z.unknown()),
-  total_count: z.number().int().nonnegative().nullish(),
-});
-
 const linksSchema = z.object({
   certs: z.array(
     z.object({
@@ -89,86 +85,39 @@ function toInstance(info: z.infer<typeof instanceSchema>): GeminiDbInstance {
 }
 
 /**
- * Instances of the project, page by page until total_count (the server may cap the page size,
- * so the offset advances by what each page held), each page as soon as it is read. `filterId`
- * asks for one instance.
+ * Instances of the project (or the one `filterId` names), each page as soon as it is read;
+ * see offset-paging.ts for how paging ends.
  */
-export async function* listGeminiDbInstancePages(
+export function listGeminiDbInstancePages(
   context: GeminiDbApiContext,
   onShapeProblem: ShapeProblemHandler,
   filterId?: string,
 ): AsyncGenerator<GeminiDbInstance[], void, undefined> {
-  const operation = "list_instances";
-  const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances`;
-  const seen = new Set<string>();
-  let offset = 0;
-  for (let page = 0; page < GEMINIDB_MAX_PAGES; page++) {
-    const searchParams = new URLSearchParams({
-      offset: String(offset),
-      limit: String(GEMINIDB_PAGE_LIMIT),
-    });
-    if (filterId !== undefined) searchParams.set("id", filterId);
-    const response = await context.client.getJson({
+  return listOffsetPages(
+    context,
+    {
       service: "geminidb",
-      operation,
-      url,
-      searchParams,
-      signal: context.signal,
-    });
-    const parsed = listSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
-    }
-    const instances: GeminiDbInstance[] = [];
-    for (const item of parsed.data.instances) {
-      const info = instanceSchema.safeParse(item);
-      if (!info.success) {
-        onShapeProblem({ operation, detail: describeIssues(info.error) });
-        continue;
-      }
-      if (seen.has(info.data.id)) {
-        throw shapeError(
-          "geminidb",
-          operation,
-          "paging repeats instances already listed",
-          response.requestId,
-        );
-      }
-      seen.add(info.data.id);
-      instances.push(toInstance(info.data));
-    }
-    if (seen.size > GEMINIDB_MAX_INSTANCES) {
-      throw shapeError(
-        "geminidb",
-        operation,
-        `paging lists more than ${GEMINIDB_MAX_INSTANCES} instances`,
-        response.requestId,
-      );
-    }
-    yield instances;
-    offset += parsed.data.instances.length;
-    const total = parsed.data.total_count ?? offset;
-    if (parsed.data.instances.length === 0 || offset >= total) return;
-  }
-  throw shapeError(
-    "geminidb",
-    operation,
-    `paging did not end within ${GEMINIDB_MAX_PAGES} pages`,
-    null,
+      operation: "list_instances",
+      url: `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances`,
+      ...(filterId === undefined ? {} : { query: { id: filterId } }),
+      collection: "instances",
+      pageLimit: GEMINIDB_PAGE_LIMIT,
+      maxPages: GEMINIDB_MAX_PAGES,
+      maxRecords: GEMINIDB_MAX_INSTANCES,
+      entrySchema: instanceSchema,
+      toValue: toInstance,
+    },
+    onShapeProblem,
   );
 }
 
 /** Every instance of the project (or the one `filterId` names), all pages read. */
-export async function listGeminiDbInstances(
+export function listGeminiDbInstances(
   context: GeminiDbApiContext,
   onShapeProblem: ShapeProblemHandler,
   filterId?: string,
 ): Promise<GeminiDbInstance[]> {
-  const instances: GeminiDbInstance[] = [];
-  for await (const page of listGeminiDbInstancePages(context, onShapeProblem, filterId)) {
-    instances.push(...page);
-  }
-  return instances;
+  return listAllOffsetPages(listGeminiDbInstancePages(context, onShapeProblem, filterId));
 }
 
 /** The CA download links of one instance (`certs[]`; may be empty). */
