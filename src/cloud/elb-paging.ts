@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import type { ElbApiContext, ShapeProblemHandler } from "./elb.js";
+import { readPageEntries } from "./page-entries.js";
 import { describeIssues, shapeError } from "./shape.js";
 
 /** The API's maximum page size; servers may return fewer, so paging follows markers. */
@@ -74,34 +75,13 @@ export async function* listElbPages<Entry extends { readonly id: string }, Value
     }
     const entries = (parsed.data[collection] ?? []) as unknown[];
     const pageInfo = parsed.data["page_info"] as z.infer<typeof pageInfoSchema>;
-    const values: Value[] = [];
-    for (const item of entries) {
-      const entry = listing.entrySchema.safeParse(item);
-      if (!entry.success) {
-        onShapeProblem({ operation, detail: describeIssues(entry.error) });
-        continue;
-      }
-      // A server that hands out fresh markers forever cycles through the same records: a
-      // repeated id is the reliable sign, long before the page bound.
-      if (seenIds.has(entry.data.id)) {
-        throw shapeError(
-          "elb",
-          operation,
-          `paging repeats ${noun} already listed`,
-          response.requestId,
-        );
-      }
-      seenIds.add(entry.data.id);
-      values.push(listing.toValue(entry.data));
-    }
-    if (seenIds.size > ELB_MAX_RECORDS) {
-      throw shapeError(
-        "elb",
-        operation,
-        `paging lists more than ${ELB_MAX_RECORDS} ${noun}`,
-        response.requestId,
-      );
-    }
+    const values = readPageEntries(
+      entries,
+      { service: "elb", operation, noun, requestId: response.requestId },
+      { ...listing, maxRecords: ELB_MAX_RECORDS },
+      seenIds,
+      onShapeProblem,
+    );
     yield values;
     const next = pageInfo?.next_marker;
     if (!next || entries.length === 0) return;

@@ -8,9 +8,13 @@
 import { z } from "zod";
 import type { CloudService } from "./errors.js";
 import type { CloudClient } from "./http-client.js";
+import { readPageEntries, type EntryRules } from "./page-entries.js";
 import { describeIssues, shapeError } from "./shape.js";
 
-export interface OffsetListing<Entry extends { readonly id: string }, Value> {
+export interface OffsetListing<Entry extends { readonly id: string }, Value> extends EntryRules<
+  Entry,
+  Value
+> {
   readonly service: CloudService;
   /** Operation name for errors and request metrics, e.g. `list_instances`. */
   readonly operation: string;
@@ -21,11 +25,8 @@ export interface OffsetListing<Entry extends { readonly id: string }, Value> {
   readonly collection: string;
   /** The `limit` asked for; a short page ends paging when there is no total_count. */
   readonly pageLimit: number;
-  /** Bounds that stop a server that never stops paging. */
+  /** Stops a server that never stops paging (with maxRecords). */
   readonly maxPages: number;
-  readonly maxRecords: number;
-  readonly entrySchema: z.ZodType<Entry>;
-  readonly toValue: (entry: Entry) => Value;
 }
 
 export interface PagingContext {
@@ -64,32 +65,13 @@ export async function* listOffsetPages<Entry extends { readonly id: string }, Va
       throw shapeError(service, operation, describeIssues(parsed.error), response.requestId);
     }
     const entries = parsed.data[collection] as unknown[];
-    const values: Value[] = [];
-    for (const item of entries) {
-      const entry = listing.entrySchema.safeParse(item);
-      if (!entry.success) {
-        onShapeProblem({ operation, detail: describeIssues(entry.error) });
-        continue;
-      }
-      if (seen.has(entry.data.id)) {
-        throw shapeError(
-          service,
-          operation,
-          `paging repeats ${collection} already listed`,
-          response.requestId,
-        );
-      }
-      seen.add(entry.data.id);
-      values.push(listing.toValue(entry.data));
-    }
-    if (seen.size > listing.maxRecords) {
-      throw shapeError(
-        service,
-        operation,
-        `paging lists more than ${String(listing.maxRecords)} ${collection}`,
-        response.requestId,
-      );
-    }
+    const values = readPageEntries(
+      entries,
+      { service, operation, noun: collection, requestId: response.requestId },
+      listing,
+      seen,
+      onShapeProblem,
+    );
     yield values;
     offset += entries.length;
     // The computed key widens the inferred type; the schema checked this field.

@@ -8,13 +8,14 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Authenticator } from "../../../src/cloud/auth.js";
-import { CloudApiError } from "../../../src/cloud/errors.js";
+import type { CloudApiError } from "../../../src/cloud/errors.js";
 import {
   createCloudClient,
   retryAfterMs,
   type AttemptRecord,
   type CloudClientOptions,
 } from "../../../src/cloud/http-client.js";
+import { cloudFailure } from "../../helpers/cloud-failure.js";
 
 type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -74,15 +75,6 @@ function client(extra: Partial<CloudClientOptions> = {}) {
 
 const get = { service: "elb", operation: "list_certificates" } as const;
 
-async function failure(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("resolved"),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
-}
-
 describe("retryAfterMs", () => {
   it.each<[string | undefined, number | undefined]>([
     ["3", 3000],
@@ -134,7 +126,7 @@ describe("createCloudClient", () => {
       json(503, { error: { code: "ELB.9999", message: "still busy" } }),
     ];
     const { cloud, codes } = client();
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(codes()).toEqual(["503", "503", "503"]);
     expect(error.status).toBe(503);
     expect(error.errorCode).toBe("ELB.9999");
@@ -144,7 +136,7 @@ describe("createCloudClient", () => {
   it("does not retry a 4xx other than 408 and 429", async () => {
     script = [json(403, { error_code: "APIGW.0302", error_msg: "denied" })];
     const { cloud, codes } = client();
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(codes()).toEqual(["403"]);
     expect(error.reason).toBe("forbidden");
   });
@@ -153,7 +145,7 @@ describe("createCloudClient", () => {
     const throttled: string[] = [];
     script = [json(429, { error_msg: "slow down" }, { "Retry-After": "3600" })];
     const { cloud, codes } = client({ onThrottled: (service) => throttled.push(service) });
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(codes()).toEqual(["429"]);
     expect(throttled).toEqual(["elb"]);
     expect(error.reason).toBe("rate_limited");
@@ -162,7 +154,7 @@ describe("createCloudClient", () => {
   it("never repeats a POST", async () => {
     script = [json(503, {}), json(200, {})];
     const { cloud, codes } = client();
-    const error = await failure(
+    const error = await cloudFailure(
       cloud.requestJson({ ...get, url: baseUrl, method: "POST", json: { a: 1 } }),
     );
     expect(codes()).toEqual(["503"]);
@@ -190,14 +182,14 @@ describe("createCloudClient", () => {
     expect(retries).toEqual([]);
 
     script = [json(401, {}), json(401, { error_msg: "still no" })];
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(error.reason).toBe("auth_failed");
   });
 
   it("ends a silent attempt at its deadline and retries it", async () => {
     script = [silence, silence, silence];
     const { cloud, codes } = client({ timeoutMs: 100 });
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(codes()).toEqual(["0", "0", "0"]);
     expect(error.reason).toBe("timeout");
     expect(error.message).toBe(
@@ -211,7 +203,9 @@ describe("createCloudClient", () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     const { cloud, codes } = client();
-    const error = await failure(cloud.getJson({ ...get, url: `http://127.0.0.1:${port}/x?sig=S` }));
+    const error = await cloudFailure(
+      cloud.getJson({ ...get, url: `http://127.0.0.1:${port}/x?sig=S` }),
+    );
     expect(codes()).toEqual(["0", "0", "0"]);
     expect(error.reason).toBe("network");
     expect(error.message).toBe(
@@ -222,7 +216,7 @@ describe("createCloudClient", () => {
   it("does not follow redirects", async () => {
     script = [json(302, {}, { Location: "http://198.51.100.1/elsewhere" })];
     const { cloud } = client();
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(error.reason).toBe("api_shape");
     expect(error.message).toContain("redirects are not followed");
     expect(seen).toHaveLength(1);
@@ -238,7 +232,7 @@ describe("createCloudClient", () => {
     script = [gzipped('{"small":true}'), gzipped(JSON.stringify({ big: "x".repeat(5000) }))];
     const { cloud, codes } = client({ maxResponseBytes: 1000 });
     expect((await cloud.getJson({ ...get, url: baseUrl })).body).toEqual({ small: true });
-    const error = await failure(cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(cloud.getJson({ ...get, url: baseUrl }));
     expect(error.reason).toBe("api_shape");
     expect(error.message).toContain("response larger than 1000 bytes");
     expect(codes()).toEqual(["200", "0"]);
@@ -251,7 +245,7 @@ describe("createCloudClient", () => {
         response.end("<html>maintenance</html>");
       },
     ];
-    const error = await failure(client().cloud.getJson({ ...get, url: baseUrl }));
+    const error = await cloudFailure(client().cloud.getJson({ ...get, url: baseUrl }));
     expect(error.reason).toBe("api_shape");
     expect(error.message).toContain("not valid JSON");
   });

@@ -5,9 +5,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CloudApiError } from "../../../src/cloud/errors.js";
 import { createCloudClient } from "../../../src/cloud/http-client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../../src/cloud/offset-paging.js";
+import { cloudFailure } from "../../helpers/cloud-failure.js";
 
 type PageAnswer = (offset: number, limit: number, query: URLSearchParams) => unknown;
 
@@ -78,15 +78,6 @@ async function list(
   return { ids: values, skipped };
 }
 
-async function failure(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error: unknown = await promise.then(
-    () => new Error("resolved"),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
-}
-
 describe("listOffsetPages", () => {
   it("reads to total_count, advancing by what each page held", async () => {
     const { ids } = await list(items(25, 7));
@@ -131,7 +122,7 @@ describe("listOffsetPages", () => {
     ["more records than the bound", items(100), { maxRecords: 15 }, /more than 15 items/],
     ["paging that does not end", items(1_000), { maxPages: 3 }, /did not end within 3 pages/],
   ])("stops %s with api_shape", async (_name, pageAnswer, overrides, detail) => {
-    const error = await failure(list(pageAnswer, overrides));
+    const error = await cloudFailure(list(pageAnswer, overrides));
     expect(error.reason).toBe("api_shape");
     expect(error.message).toMatch(detail);
   });
