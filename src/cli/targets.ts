@@ -23,6 +23,7 @@ import {
   createPasswordToken,
   findDomainId,
   findProjectId,
+  type IssuedToken,
 } from "../cloud/iam.js";
 import { createIamTokenAuthenticator } from "../cloud/iam-token.js";
 import type { Config, TargetConfig } from "../config/config.js";
@@ -298,24 +299,18 @@ function createAuthenticator(
       return createTokenAuthenticator(auth.token);
     case "aksk":
       return createAkSkAuthenticator(auth, projectId);
-    case "password": {
-      // The token request itself carries no credentials but the password in its body.
-      const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
-      return createIamTokenAuthenticator({
-        issue: () =>
+    case "password":
+      return passwordAuthenticator(
+        target,
+        deps,
+        clientOptions,
+        (iamClient) =>
           createPasswordToken(iamClient, target.endpoints.iam, auth, {
             projectId: projectId(),
             region: target.region,
           }),
-        onToken: (token) => {
-          deps.scrubber.add(token.token);
-          deps.logger.debug(
-            { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
-            "IAM token obtained",
-          );
-        },
-      });
-    }
+        "IAM token obtained",
+      );
   }
 }
 
@@ -332,18 +327,38 @@ function createCcmAuthenticator(
       return createTokenAuthenticator(auth.token);
     case "aksk":
       return createDomainAkSkAuthenticator(auth, domainId);
-    case "password": {
-      const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
-      return createIamTokenAuthenticator({
-        issue: () => createDomainPasswordToken(iamClient, target.endpoints.iam, auth),
-        onToken: (token) => {
-          deps.scrubber.add(token.token);
-          deps.logger.debug(
-            { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
-            "IAM domain-scoped token obtained",
-          );
-        },
-      });
-    }
+    case "password":
+      return passwordAuthenticator(
+        target,
+        deps,
+        clientOptions,
+        (iamClient) => createDomainPasswordToken(iamClient, target.endpoints.iam, auth),
+        "IAM domain-scoped token obtained",
+      );
   }
+}
+
+/**
+ * IAM password tokens, issued by `issue` and renewed before they expire. Each token is added
+ * to the log scrubber the moment it arrives.
+ */
+function passwordAuthenticator(
+  target: TargetConfig,
+  deps: TargetDependencies,
+  clientOptions: (authenticator: Authenticator) => CloudClientOptions,
+  issue: (iamClient: CloudClient) => Promise<IssuedToken>,
+  obtained: "IAM token obtained" | "IAM domain-scoped token obtained",
+): Authenticator {
+  // The token request itself carries no credentials but the password in its body.
+  const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
+  return createIamTokenAuthenticator({
+    issue: () => issue(iamClient),
+    onToken: (token) => {
+      deps.scrubber.add(token.token);
+      deps.logger.debug(
+        { target: target.label, expiresAt: new Date(token.expiresAtMs).toISOString() },
+        obtained,
+      );
+    },
+  });
 }

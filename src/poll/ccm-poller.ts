@@ -16,6 +16,7 @@ import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import { classifyCcmStatus } from "./ccm-status.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { sourceReport } from "./source-report.js";
 import { markFailed, type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
@@ -30,17 +31,12 @@ export async function pollCcm(
   const attemptedAt = deps.now();
   const api: CcmApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const log = deps.logger.child({ source: "ccm", projectId: previous.projectId });
-  const reportApiError = (error: CloudApiError, context: Record<string, unknown> = {}): void => {
-    deps.recordError(error.reason);
-    log.warn({ ...context, ...error.toLogFields() }, "CCM API request failed");
-  };
-  let skipped = 0;
-  const onShapeProblem = (problem: { operation: string; detail: string }): void => {
-    skipped++;
-    deps.recordError("api_shape");
-    log.warn(problem, "CCM list entry skipped");
-  };
+  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
+    deps,
+    "ccm",
+    "CCM",
+    previous.projectId,
+  );
 
   let listed: CcmCertificate[];
   try {
@@ -64,7 +60,7 @@ export async function pollCcm(
   const next = new Map(states.map((state) => [state.id, state]));
   // An entry that could not be read is not a deleted certificate: while any was skipped, every
   // known certificate the list did not name keeps its last state.
-  if (skipped > 0) {
+  if (skipped() > 0) {
     for (const [id, state] of previous.certificates) if (!next.has(id)) next.set(id, state);
   }
   return {

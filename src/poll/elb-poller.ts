@@ -18,6 +18,7 @@ import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
   markFailed,
@@ -40,12 +41,12 @@ export async function pollElb(
   const attemptedAt = deps.now();
   const api: ElbApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const log = deps.logger.child({ source: "elb", projectId: previous.projectId });
-
-  const reportApiError = (error: CloudApiError, context: Record<string, unknown> = {}): void => {
-    deps.recordError(error.reason);
-    log.warn({ ...context, ...error.toLogFields() }, "ELB API request failed");
-  };
+  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
+    deps,
+    "elb",
+    "ELB",
+    previous.projectId,
+  );
 
   // Certificates are digested as they arrive (PEM parsed or recalled from the cache), so the
   // PEM text of a 10,000-certificate project is never held all at once.
@@ -66,12 +67,6 @@ export async function pollElb(
   let kept: readonly string[] = [];
   try {
     if (deps.certificateIds === null) {
-      let skipped = 0;
-      const onShapeProblem = (problem: { operation: string; detail: string }): void => {
-        skipped++;
-        deps.recordError("api_shape");
-        log.warn(problem, "ELB list entry skipped");
-      };
       const listed = new Set<string>();
       for await (const page of listElbCertificatePages(api, onShapeProblem)) {
         for (const certificate of page) {
@@ -82,7 +77,7 @@ export async function pollElb(
       // An entry that could not be read is not a deleted certificate. Without this, one
       // malformed entry (say `"name": 5`) silently dropped that certificate's series: while any
       // entry was skipped, every known certificate the list did not name keeps its last state.
-      if (skipped > 0) kept = [...previous.certificates.keys()].filter((id) => !listed.has(id));
+      if (skipped() > 0) kept = [...previous.certificates.keys()].filter((id) => !listed.has(id));
     } else {
       const configured = await fetchConfigured(
         api,

@@ -21,6 +21,7 @@ import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
   linkKey,
@@ -46,17 +47,12 @@ export async function pollGeminiDb(
   const attemptedAt = deps.now();
   const api: GeminiDbApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const log = deps.logger.child({ source: "geminidb", projectId: previous.projectId });
-  const reportApiError = (error: CloudApiError, context: Record<string, unknown> = {}): void => {
-    deps.recordError(error.reason);
-    log.warn({ ...context, ...error.toLogFields() }, "GeminiDB API request failed");
-  };
-  let skipped = 0;
-  const onShapeProblem = (problem: { operation: string; detail: string }): void => {
-    skipped++;
-    deps.recordError("api_shape");
-    log.warn(problem, "GeminiDB list entry skipped");
-  };
+  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
+    deps,
+    "geminidb",
+    "GeminiDB",
+    previous.projectId,
+  );
 
   const linkDurations = new Map<string, number>();
   const probes: Promise<ProbedInstance>[] = [];
@@ -112,7 +108,7 @@ export async function pollGeminiDb(
   );
   // An entry that could not be read is not a deleted instance: while any was skipped, every
   // known instance the list did not name keeps its last good state (else it silently vanished).
-  if (skipped > 0) {
+  if (skipped() > 0) {
     for (const [id, state] of previous.instances) {
       if (next.has(id)) continue;
       next.set(id, state);

@@ -5,14 +5,20 @@
 // call: the exporter must never need one. Times are printed in a form the test chooses.
 import { randomInt } from "node:crypto";
 import { apigwError, faultBody, unauthorized } from "./errors.js";
-import type { FaultAction } from "./faults.js";
 import {
   formatChinaStandardTime,
   formatIsoSeconds,
   formatOffsetSeconds,
   formatSpaceSeconds,
 } from "./formats.js";
-import { jsonReply, type Reply, type RouteContext, type ServiceDefinition } from "./http-kit.js";
+import {
+  jsonReply,
+  neverEndingPage,
+  readInteger,
+  type Reply,
+  type RouteContext,
+  type ServiceDefinition,
+} from "./http-kit.js";
 
 /** How the details call prints not_before / not_after. */
 export type CcmTimeFormat =
@@ -230,31 +236,20 @@ export function createCcm(deps: CcmDeps): { control: CcmControl; definition: Ser
       .map(listEntry);
     const fault = ctx.fault;
     if (fault?.kind === "pagination-loop" || fault?.kind === "pagination-endless") {
-      return faultyPage(items, fault, offset, limit);
+      const page = neverEndingPage(
+        items,
+        fault,
+        offset,
+        limit,
+        (item) => item,
+        () => `scs${String(randomInt(1e12)).padStart(13, "0")}`,
+      );
+      return jsonReply(200, { certificates: page, total_count: offset + page.length + limit });
     }
     return jsonReply(200, {
       certificates: items.slice(offset, offset + limit),
       total_count: items.length,
     });
-  };
-
-  /** Pages that never end, as the GeminiDB simulator's: loop on page one, or wrap around. */
-  const faultyPage = (
-    items: readonly Record<string, unknown>[],
-    fault: Extract<FaultAction, { kind: "pagination-loop" | "pagination-endless" }>,
-    offset: number,
-    size: number,
-  ): Reply => {
-    const page: Record<string, unknown>[] = [];
-    for (let i = 0; i < size && items.length > 0; i++) {
-      const at = fault.kind === "pagination-loop" ? i : (offset + i) % items.length;
-      const item = items[at];
-      if (item === undefined) break;
-      const fresh = fault.kind === "pagination-endless" && fault.fresh === true;
-      page.push(fresh ? { ...item, id: `scs${String(randomInt(1e12)).padStart(13, "0")}` } : item);
-      if (fault.kind === "pagination-loop" && i + 1 >= items.length) break;
-    }
-    return jsonReply(200, { certificates: page, total_count: offset + page.length + size });
   };
 
   const showCertificate = (ctx: RouteContext, id: string): Reply => {
@@ -284,10 +279,4 @@ export function createCcm(deps: CcmDeps): { control: CcmControl; definition: Ser
   };
 
   return { control, definition };
-}
-
-/** Absent → fallback; a non-integer → undefined (the caller answers 400). */
-function readInteger(value: string | null, fallback: number): number | undefined {
-  if (value === null) return fallback;
-  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }

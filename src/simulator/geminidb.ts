@@ -3,11 +3,12 @@
 // simulated OBS server. The CA bytes are whatever the test passes; nothing here parses them.
 import { randomBytes } from "node:crypto";
 import { faultBody } from "./errors.js";
-import type { FaultAction } from "./faults.js";
 import { formatIsoSeconds } from "./formats.js";
 import {
   jsonReply,
+  neverEndingPage,
   rawJsonReply,
+  readInteger,
   type Reply,
   type RouteContext,
   type ServiceDefinition,
@@ -280,34 +281,20 @@ export function createGeminiDb(deps: GeminiDbDeps): {
     const size = Math.min(limit, deps.pageSizeCap);
     const fault = ctx.fault;
     if (fault?.kind === "pagination-loop" || fault?.kind === "pagination-endless") {
-      return faultyPage(items, fault, offset, size);
+      const page = neverEndingPage(
+        items,
+        fault,
+        offset,
+        size,
+        (item) => item.wire,
+        () => `${randomBytes(16).toString("hex")}in06`,
+      );
+      const total = offset + page.length + size;
+      return rawJsonReply(200, JSON.stringify({ instances: page, total_count: total }));
     }
     const page = items.slice(offset, offset + size);
     const body = page.map((item) => (item.json ??= JSON.stringify(item.wire))).join(",");
     return rawJsonReply(200, `{"instances":[${body}],"total_count":${items.length}}`);
-  };
-
-  /**
-   * Pages that never end: the loop answers the first page at every offset; endless wraps around
-   * the data (re-issuing every record under a new id when `fresh`). Both promise one page more.
-   */
-  const faultyPage = (
-    items: readonly StoredInstance[],
-    fault: Extract<FaultAction, { kind: "pagination-loop" | "pagination-endless" }>,
-    offset: number,
-    size: number,
-  ): Reply => {
-    const page: Record<string, unknown>[] = [];
-    for (let i = 0; i < size && items.length > 0; i++) {
-      const at = fault.kind === "pagination-loop" ? i : (offset + i) % items.length;
-      const item = items[at];
-      if (item === undefined) break;
-      const fresh = fault.kind === "pagination-endless" && fault.fresh === true;
-      page.push(fresh ? { ...item.wire, id: `${randomBytes(16).toString("hex")}in06` } : item.wire);
-      if (fault.kind === "pagination-loop" && i + 1 >= items.length) break;
-    }
-    const total = offset + page.length + size;
-    return rawJsonReply(200, JSON.stringify({ instances: page, total_count: total }));
   };
 
   const showDownloadLink = (ctx: RouteContext, projectId: string, instanceId: string): Reply => {
@@ -379,10 +366,4 @@ export function createGeminiDb(deps: GeminiDbDeps): {
   };
 
   return { control, definition };
-}
-
-/** Absent → fallback; a non-integer → undefined (the caller answers 400). */
-function readInteger(value: string | null, fallback: number): number | undefined {
-  if (value === null) return fallback;
-  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }

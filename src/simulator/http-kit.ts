@@ -67,6 +67,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * One page of an offset listing that never ends: "pagination-loop" answers the first page at
+ * every offset; "pagination-endless" wraps around the data, re-issuing every record under a new
+ * id (`freshId`) when `fresh`. The caller's answer should promise one page more.
+ */
+export function neverEndingPage<T>(
+  items: readonly T[],
+  fault: Extract<FaultAction, { kind: "pagination-loop" | "pagination-endless" }>,
+  offset: number,
+  size: number,
+  wire: (item: T) => Record<string, unknown>,
+  freshId: () => string,
+): Record<string, unknown>[] {
+  const page: Record<string, unknown>[] = [];
+  for (let i = 0; i < size && items.length > 0; i++) {
+    const at = fault.kind === "pagination-loop" ? i : (offset + i) % items.length;
+    const item = items[at];
+    if (item === undefined) break;
+    const fresh = fault.kind === "pagination-endless" && fault.fresh === true;
+    page.push(fresh ? { ...wire(item), id: freshId() } : wire(item));
+    if (fault.kind === "pagination-loop" && i + 1 >= items.length) break;
+  }
+  return page;
+}
+
+/** A query integer: absent → fallback; a non-integer → undefined (the caller answers 400). */
+export function readInteger(value: string | null, fallback: number): number | undefined {
+  if (value === null) return fallback;
+  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
 export function jsonReply(
   status: number,
   body: unknown,

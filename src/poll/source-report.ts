@@ -1,0 +1,43 @@
+// How a source poller reports what went wrong during one poll, the same way for every source:
+// a failed API request and a skipped (off-contract) list entry are each counted in
+// hwcert_errors_total and logged once, on a logger bound to the source and project.
+
+import type { CloudApiError } from "../cloud/errors.js";
+import type { Logger } from "../log/logger.js";
+import type { SourcePollDependencies } from "./poller.js";
+
+export interface SourceReport {
+  readonly log: Logger;
+  /** Counts and logs a failed API request; `context` names the resource it was for. */
+  readonly reportApiError: (error: CloudApiError, context?: Record<string, unknown>) => void;
+  /** Counts and logs a list entry that was skipped because it is off-contract. */
+  readonly onShapeProblem: (problem: { operation: string; detail: string }) => void;
+  /** How many list entries were skipped so far in this poll. */
+  readonly skipped: () => number;
+}
+
+export function sourceReport(
+  deps: Pick<SourcePollDependencies, "logger" | "recordError">,
+  source: "elb" | "geminidb" | "ccm",
+  /** The source's name in log messages ("ELB", "GeminiDB", "CCM"). */
+  label: string,
+  projectId: string,
+): SourceReport {
+  const log = deps.logger.child({ source, projectId });
+  const apiFailed = `${label} API request failed`;
+  const entrySkipped = `${label} list entry skipped`;
+  let skipped = 0;
+  return {
+    log,
+    reportApiError: (error, context = {}) => {
+      deps.recordError(error.reason);
+      log.warn({ ...context, ...error.toLogFields() }, apiFailed);
+    },
+    onShapeProblem: (problem) => {
+      skipped++;
+      deps.recordError("api_shape");
+      log.warn(problem, entrySkipped);
+    },
+    skipped: () => skipped,
+  };
+}
