@@ -342,14 +342,15 @@ describe("GeminiDB changes, outages and limits", () => {
     const slow = sim.geminidb.addInstance({
       name: "slow",
       ssl: "1",
-      caFile: { bytes: caA.certificatePem, options: { bytesPerSecond: 50 } },
+      caFile: { bytes: caA.certificatePem, options: { bytesPerSecond: 20 } },
     });
     const fine = sim.geminidb.addInstance({
       name: "fine",
       ssl: "1",
       caFile: { bytes: caB.certificatePem },
     });
-    exporter = await startTestDaemon(sim, { HWCERT_HTTP_TIMEOUT_SECONDS: "0.5" });
+    // The slow file takes half a minute; 2 s leaves the fine one room on a busy machine.
+    exporter = await startTestDaemon(sim, { HWCERT_HTTP_TIMEOUT_SECONDS: "2" });
     await exporter.waitForPolls(1);
     const samples = await exporter.scrape();
     expect(valueOf(samples, LINK_UP, { instance_id: slow })).toBe(0);

@@ -12,7 +12,14 @@ import { LINK_UP, certificateSeries, errorGrowth, startWorld, type World } from 
 
 /** Generous: the slowest case (Retry-After 1 on two concurrent calls) takes about 2 s. */
 const POLL_BOUND_MS = 20_000;
-const TIMEOUT_SECONDS = "0.75";
+/**
+ * The per-attempt deadline. Only the faults that must end as a timeout get the short one, and
+ * each of them answers at least three times later or never, so load can only widen the gap.
+ * Every other fault gets a deadline no busy machine reaches: with the short one, a starved
+ * simulator could turn "a 1 GiB body" or "HTTP 500" into a timeout.
+ */
+const SHORT_TIMEOUT_SECONDS = "0.75";
+const GENEROUS_TIMEOUT_SECONDS = "15";
 const GiB = 1024 * 1024 * 1024;
 
 type Target = "elb-list" | "elb-show" | "geminidb-list" | "geminidb-link" | "obs-download";
@@ -69,6 +76,8 @@ interface Fault {
   readonly targets: readonly Target[];
   readonly actions: (target: Target, world: World) => readonly RuleSpec[];
   readonly outcome: (target: Target) => Outcome;
+  /** The fault is a slow or silent upstream: the case runs with the short deadline. */
+  readonly provokesTimeout?: true;
 }
 
 interface RuleSpec {
@@ -248,18 +257,21 @@ const FAULTS: readonly Fault[] = [
   },
   {
     name: "no answer at all",
+    provokesTimeout: true,
     targets: ALL,
     actions: one({ kind: "hang" }),
     outcome: transport("timeout", "timeout"),
   },
   {
     name: "an answer after the timeout",
+    provokesTimeout: true,
     targets: ALL,
-    actions: one({ kind: "delay", ms: 2_500 }),
+    actions: one({ kind: "delay", ms: 5_000 }),
     outcome: transport("timeout", "timeout"),
   },
   {
     name: "a body at 20 bytes per second",
+    provokesTimeout: true,
     targets: ALL,
     actions: one({ kind: "slow-body", bytesPerSecond: 20 }),
     outcome: transport("timeout", "timeout"),
@@ -283,7 +295,7 @@ const FAULTS: readonly Fault[] = [
     outcome: transport("api_shape", "bad_content"),
   })),
   // Chunked floods and gzip bombs, which must be read up to the cap, are in floods.test.ts:
-  // with this file's short timeout, reading 64 MiB may end as a timeout instead.
+  // reading 64 MiB may take longer than a deadline suited to this file.
   {
     name: "a 1 GiB body with its Content-Length",
     targets: ALL,
@@ -346,7 +358,9 @@ async function runCase(target: Target, fault: Fault, expect: ExpectStatic): Prom
   const world = await startWorld({ elbPageSizeCap: 1, geminidbPageSizeCap: 1 });
   const { sim } = world;
   const exporter = await startTestDaemon(sim, {
-    HWCERT_HTTP_TIMEOUT_SECONDS: TIMEOUT_SECONDS,
+    HWCERT_HTTP_TIMEOUT_SECONDS: fault.provokesTimeout
+      ? SHORT_TIMEOUT_SECONDS
+      : GENEROUS_TIMEOUT_SECONDS,
     // The endless-paging cases make 1,000 requests; the default 10 per second would take 100 s.
     HWCERT_API_RATE_LIMIT: "1000",
     ...spec.environment?.(world),

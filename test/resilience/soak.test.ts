@@ -76,7 +76,9 @@ it("holds memory, descriptors, sockets and timers flat over 500 polls with fault
     });
   }
   const exporter = await startTestDaemon(sim, {
-    HWCERT_HTTP_TIMEOUT_SECONDS: "0.3",
+    // Short enough that the hanging download costs little, long enough that no healthy call
+    // times out on a busy machine (the last poll must find both sources up).
+    HWCERT_HTTP_TIMEOUT_SECONDS: "1",
     HWCERT_API_RATE_LIMIT: "0",
     HWCERT_LOG_LEVEL: "info",
   });
