@@ -1,0 +1,264 @@
+// A real Prometheus (and optionally a real Alertmanager) on 127.0.0.1, configured from the
+// SHIPPED files: deploy/prometheus/prometheus.yml with 1 s intervals and its exporter job pointed
+// at the given targets, the shipped rule file with every `for:` shortened to 1 s (expressions
+// untouched), and deploy/alertmanager/alertmanager.yml with short waits and its webhooks pointed
+// at the caller. Used by the end-to-end alerting tests, the PromQL examples' test and the
+// dashboard's test, so each runs what an operator would install.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import {
+  ALERTMANAGER_FILE,
+  DEPLOY,
+  readRuleGroups,
+  readYaml,
+  type RuleGroup,
+} from "../deploy/tools.js";
+
+/** A child process with the tail of its output kept for failure messages. */
+export interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+export function startService(name: string, binary: string, args: readonly string[]): Service {
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString("utf8")).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return { name, child, output: () => output };
+}
+
+export async function stopService(service: Service | undefined): Promise<void> {
+  if (service === undefined || service.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => service.child.once("exit", () => resolve()));
+  service.child.kill("SIGTERM");
+  const timer = setTimeout(() => service.child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `check` until it returns a value. Fails at once when a service exits, and with every
+ * service's output on timeout. The timeouts are generous: a busy 2-core machine is slow, never
+ * wrong, so only a result that never comes fails.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  services: readonly Service[],
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const service of services) {
+      if (service.child.exitCode !== null) {
+        throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
+      }
+    }
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const logs = services.map((s) => `--- ${s.name}\n${s.output()}`).join("\n");
+      throw new Error(`timed out waiting for ${what}\n${logs}`);
+    }
+    await sleep(200);
+  }
+}
+
+async function isReady(baseUrl: string): Promise<true | undefined> {
+  const response = await fetch(`${baseUrl}/-/ready`);
+  return response.ok ? true : undefined;
+}
+
+/** The shipped rules with every `for:` shortened to 1s; expressions untouched. */
+export function rulesWithShortFor(): RuleGroup[] {
+  return readRuleGroups().map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) => (rule.for === undefined ? rule : { ...rule, for: "1s" })),
+  }));
+}
+
+/** The shipped Alertmanager config with short waits and its webhooks pointed at `origin`. */
+export function alertmanagerConfig(origin: string): unknown {
+  const config = readYaml(ALERTMANAGER_FILE) as {
+    route: Record<string, unknown>;
+    receivers: { webhook_configs?: { url: string }[] }[];
+  };
+  Object.assign(config.route, { group_wait: "1s", group_interval: "1s" });
+  for (const receiver of config.receivers) {
+    for (const webhook of receiver.webhook_configs ?? []) {
+      webhook.url = `${origin}${new URL(webhook.url).pathname}`;
+    }
+  }
+  return config;
+}
+
+/** The shipped Prometheus config with 1s intervals and loopback addresses. */
+export function prometheusConfig(
+  rulesPath: string,
+  exporters: readonly string[],
+  alertmanager: string | null,
+): unknown {
+  const config = readYaml(join(DEPLOY, "prometheus", "prometheus.yml")) as {
+    global: Record<string, unknown>;
+    rule_files: string[];
+    alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+  Object.assign(config.global, { scrape_interval: "1s", evaluation_interval: "1s" });
+  config.rule_files = [rulesPath];
+  if (alertmanager === null) delete config.alerting;
+  else config.alerting = { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] };
+  const job = config.scrape_configs.find((c) => c.job_name === "huaweicloud-cert-exporter");
+  if (job === undefined) throw new Error("prometheus.yml has no huaweicloud-cert-exporter job");
+  job.static_configs = [{ targets: [...exporters] }];
+  return config;
+}
+
+export interface PromSample {
+  readonly metric: Record<string, string>;
+  readonly value: number;
+}
+
+export interface MonitoringStack {
+  readonly prometheusUrl: string;
+  /** null when started without Alertmanager. */
+  readonly alertmanagerUrl: string | null;
+  readonly services: readonly Service[];
+  /** An instant query; throws with Prometheus's own error text on a bad query. */
+  query(expression: string): Promise<PromSample[]>;
+  /** The alerts Prometheus holds (pending and firing). */
+  alerts(): Promise<
+    { state: string; labels: Record<string, string>; annotations: Record<string, string> }[]
+  >;
+  stop(): Promise<void>;
+}
+
+export interface MonitoringStackOptions {
+  /** `host:port` of each exporter replica to scrape. */
+  readonly exporters: readonly string[];
+  /** Start Alertmanager with the shipped config, its webhooks pointed at this origin. */
+  readonly webhookOrigin?: string;
+  readonly prometheusBinary: string;
+  readonly alertmanagerBinary?: string;
+}
+
+export async function startMonitoringStack(
+  options: MonitoringStackOptions,
+): Promise<MonitoringStack> {
+  const workDir = mkdtempSync(join(tmpdir(), "hwcert-prometheus-"));
+  const services: Service[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(services.map((service) => stopService(service)));
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    let alertmanagerUrl: string | null = null;
+    if (options.webhookOrigin !== undefined) {
+      if (options.alertmanagerBinary === undefined) throw new Error("no Alertmanager binary");
+      const port = await freePort();
+      alertmanagerUrl = `http://127.0.0.1:${port}`;
+      const file = join(workDir, "alertmanager.yml");
+      writeFileSync(file, stringify(alertmanagerConfig(options.webhookOrigin)));
+      services.push(
+        startService("alertmanager", options.alertmanagerBinary, [
+          `--config.file=${file}`,
+          `--storage.path=${join(workDir, "alertmanager")}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--cluster.listen-address=",
+          "--log.level=warn",
+        ]),
+      );
+    }
+    const port = await freePort();
+    const prometheusUrl = `http://127.0.0.1:${port}`;
+    const rulesFile = join(workDir, "rules.yml");
+    writeFileSync(rulesFile, stringify({ groups: rulesWithShortFor() }));
+    const prometheusFile = join(workDir, "prometheus.yml");
+    writeFileSync(
+      prometheusFile,
+      stringify(
+        prometheusConfig(
+          rulesFile,
+          options.exporters,
+          alertmanagerUrl === null ? null : new URL(alertmanagerUrl).host,
+        ),
+      ),
+    );
+    services.push(
+      startService("prometheus", options.prometheusBinary, [
+        `--config.file=${prometheusFile}`,
+        `--storage.tsdb.path=${join(workDir, "prometheus")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--log.level=warn",
+      ]),
+    );
+    if (alertmanagerUrl !== null) {
+      const url = alertmanagerUrl;
+      await waitFor("Alertmanager ready", () => isReady(url), services);
+    }
+    await waitFor("Prometheus ready", () => isReady(prometheusUrl), services);
+
+    const query = async (expression: string): Promise<PromSample[]> => {
+      const response = await fetch(
+        `${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`,
+      );
+      const body = (await response.json()) as {
+        status: string;
+        error?: string;
+        data?: {
+          resultType: string;
+          result: { metric: Record<string, string>; value: [number, string] }[];
+        };
+      };
+      if (body.status !== "success" || body.data === undefined) {
+        throw new Error(`query failed: ${expression}\n${body.error ?? response.status}`);
+      }
+      if (body.data.resultType !== "vector") {
+        throw new Error(`query is not an instant vector: ${expression}`);
+      }
+      return body.data.result.map((sample) => ({
+        metric: sample.metric,
+        value: Number(sample.value[1]),
+      }));
+    };
+    const alerts: MonitoringStack["alerts"] = async () => {
+      const response = await fetch(`${prometheusUrl}/api/v1/alerts`);
+      const body = (await response.json()) as {
+        data: {
+          alerts: {
+            state: string;
+            labels: Record<string, string>;
+            annotations: Record<string, string>;
+          }[];
+        };
+      };
+      return body.data.alerts;
+    };
+    return { prometheusUrl, alertmanagerUrl, services, query, alerts, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
