@@ -7,10 +7,8 @@
 // routing by severity, the inhibition of the warning, and that the unbound certificate only gets
 // the low-urgency notice. Everything listens on 127.0.0.1; the whole run takes seconds.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,14 +16,22 @@ import { stringify } from "yaml";
 import { generateChain, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import {
+  freePort,
+  isReady,
+  sleep,
+  startService,
+  stopService,
+  waitFor,
+  type Service,
+} from "../helpers/services.js";
+import {
   ALERTMANAGER_FILE,
-  DEPLOY,
   readRuleGroups,
   readYaml,
   requireBinaries,
   ruleName,
-  type RuleGroup,
 } from "../deploy/tools.js";
+import { prometheusConfig, rulesWithShortFor } from "./shipped-stack.js";
 
 const DAY_MS = 86_400_000;
 const binaries = requireBinaries("end-to-end alerting test (real Prometheus and Alertmanager)", [
@@ -49,81 +55,6 @@ interface Delivery {
   readonly payload: WebhookPayload;
 }
 
-/** A child process with its output kept for the failure message. */
-interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  output(): string;
-}
-
-function startService(name: string, binary: string, args: readonly string[]): Service {
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-20_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  return { name, child, output: () => output };
-}
-
-async function stopService(service: Service | undefined): Promise<void> {
-  if (service === undefined || service.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => service.child.once("exit", () => resolve()));
-  service.child.kill("SIGTERM");
-  const timer = setTimeout(() => service.child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value; fails with the services' output on timeout. */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  services: readonly Service[],
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const service of services) {
-      if (service.child.exitCode !== null) {
-        throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
-      }
-    }
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const logs = services.map((s) => `--- ${s.name}\n${s.output()}`).join("\n");
-      throw new Error(`timed out waiting for ${what}\n${logs}`);
-    }
-    await sleep(200);
-  }
-}
-
-async function isReady(baseUrl: string): Promise<true | undefined> {
-  const response = await fetch(`${baseUrl}/-/ready`);
-  return response.ok ? true : undefined;
-}
-
-/** The shipped rules with every `for:` shortened to 1s; expressions untouched. */
-function rulesWithShortFor(): RuleGroup[] {
-  return readRuleGroups().map((group) => ({
-    ...group,
-    rules: group.rules.map((rule) => (rule.for === undefined ? rule : { ...rule, for: "1s" })),
-  }));
-}
-
 /** The shipped Alertmanager config with short waits and its webhooks pointed at `origin`. */
 function alertmanagerConfig(origin: string): unknown {
   const config = readYaml(ALERTMANAGER_FILE) as {
@@ -136,23 +67,6 @@ function alertmanagerConfig(origin: string): unknown {
       webhook.url = `${origin}${new URL(webhook.url).pathname}`;
     }
   }
-  return config;
-}
-
-/** The shipped Prometheus config with 1s intervals and loopback addresses. */
-function prometheusConfig(rulesPath: string, exporter: string, alertmanager: string): unknown {
-  const config = readYaml(join(DEPLOY, "prometheus", "prometheus.yml")) as {
-    global: Record<string, unknown>;
-    rule_files: string[];
-    alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
-    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
-  };
-  Object.assign(config.global, { scrape_interval: "1s", evaluation_interval: "1s" });
-  config.rule_files = [rulesPath];
-  config.alerting.alertmanagers = [{ static_configs: [{ targets: [alertmanager] }] }];
-  const job = config.scrape_configs.find((c) => c.job_name === "huaweicloud-cert-exporter");
-  if (job === undefined) throw new Error("prometheus.yml has no huaweicloud-cert-exporter job");
-  job.static_configs = [{ targets: [exporter] }];
   return config;
 }
 
