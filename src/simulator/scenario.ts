@@ -20,7 +20,7 @@ export interface DemoElbListener {
   readonly name: string;
   readonly protocol: "HTTPS";
   readonly protocolPort: number;
-  /** Listeners with the same key here sit on one load balancer. */
+  /** Listeners with the same value here sit on one load balancer. */
   readonly loadBalancer: string;
 }
 
@@ -192,6 +192,7 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "space",
     expectedEarliestNotAfterDays: 30,
+    // Only stored; 30 of 90 days left is above the 27-day warning threshold, so not even a notice.
     listeners: [],
     expectedSeverity: "ok",
   },
