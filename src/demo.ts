@@ -1,7 +1,12 @@
 // `npm run demo`: the exporter against the built-in Huawei Cloud simulator, seeded with the demo
-// scenario (healthy, expiring, expired, CA and broken certificates; GeminiDB instances with SSL
-// on, off and CCM; Cloud Certificate Manager certificates in every status). Runs the same daemon `npm start` runs; only the environment differs, so any
-// command works against the simulator too (`npm run demo -- check`).
+// scenario (src/simulator/scenario.ts). ELB certificates bound to HTTPS listeners page
+// (api-example-com expires in 5 days, legacy-example-com has expired) or warn (cdn-example-com's
+// intermediate expires in 20 days); one expiring certificate is only stored (a notice, never a
+// page); healthy, CA, CCM-managed and broken-PEM certificates are bound too. GeminiDB instances
+// have SSL on, off and a CCM certificate; Cloud Certificate Manager certificates come in every
+// status, the revoked one in use by an ELB certificate. Runs the same daemon `npm start` runs;
+// only the environment differs, so any command works against the simulator too
+// (`npm run demo -- check`).
 import "reflect-metadata";
 import { run } from "./cli/run.js";
 import { seedDemoScenario, startSimulator, exporterEnvironment } from "./simulator/index.js";
@@ -15,7 +20,7 @@ const serving = [undefined, "serve"].includes(process.argv[2]);
 
 process.stderr.write(
   [
-    `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates, ${String(scenario.geminidb.length)} GeminiDB instances, ${String(scenario.ccm.length)} CCM certificates`,
+    `Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates and ${String(scenario.listeners.length)} listeners, ${String(scenario.geminidb.length)} GeminiDB instances, ${String(scenario.ccm.length)} CCM certificates`,
     ...(serving
       ? [`Status page: http://${address}/  Metrics: http://${address}/metrics  (Ctrl-C to stop)`]
       : []),

@@ -59,13 +59,18 @@ export { canonicalRequest, computeSignature, stringToSign, verifySignedRequest }
 export {
   DEMO_CCM_CERTIFICATES,
   DEMO_ELB_CERTIFICATES,
+  DEMO_ELB_LISTENERS,
   DEMO_GEMINIDB_INSTANCES,
   seedDemoScenario,
   type DemoCcmCertificate,
   type DemoElbCertificate,
+  type DemoElbListener,
   type DemoGeminiDbInstance,
+  type DemoListenerRole,
+  type DemoSeverity,
   type SeededCcmCertificate,
   type SeededDemoScenario,
   type SeededElbCertificate,
+  type SeededElbListener,
   type SeededGeminiDbInstance,
 } from "./scenario.js";

@@ -41,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
       authToken: sim.authToken,
       iam: sim.iam.credentials,
       elbCertificates: scenario.elb.length,
+      elbListeners: scenario.listeners.length,
       geminidbInstances: scenario.geminidb.length,
       ccmCertificates: scenario.ccm.length,
     })}\n`,

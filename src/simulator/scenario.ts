@@ -1,9 +1,28 @@
 // The demo scenario as data (what exists and what an exporter should conclude) plus the seeder
 // that turns it into simulator state with certificates dated relative to `now`. Tests seed from
-// and assert against the same list, so the two cannot drift apart.
+// and assert against the same list, so the two cannot drift apart. The expiring and expired ELB
+// certificates are bound to HTTPS listeners, so the shipped alert rules page for them; one
+// expiring certificate is only stored (a notice, never a page).
+import { randomUUID } from "node:crypto";
 import { generateCaCertificate, generateChain, type KeyAlgorithm } from "./certificates.js";
 import { formatIsoSeconds, formatSpaceSeconds, toOneLinePem } from "./formats.js";
 import type { Simulator } from "./simulator.js";
+
+/** How a listener uses a certificate (the metric's `role` label). */
+export type DemoListenerRole = "default" | "sni" | "client_ca";
+
+/** One severity per certificate row, most urgent first (the one severity model). */
+export type DemoSeverity = "expired" | "critical" | "warning" | "notice" | "ok";
+
+export interface DemoElbListener {
+  /** Stable handle, named by the certificates' `listeners`. */
+  readonly key: string;
+  readonly name: string;
+  readonly protocol: "HTTPS";
+  readonly protocolPort: number;
+  /** Listeners with the same value here sit on one load balancer. */
+  readonly loadBalancer: string;
+}
 
 export interface DemoElbCertificate {
   /** Stable handle for tests. */
@@ -27,7 +46,40 @@ export interface DemoElbCertificate {
   readonly expectedEarliestNotAfterDays: number | undefined;
   /** Managed in Cloud Certificate Manager: `source: "scm"` and this `scm_certificate_id`. */
   readonly scmCertificateId?: string;
+  /** The listeners using it; empty: only stored, used by no listener. */
+  readonly listeners: readonly { readonly listener: string; readonly role: DemoListenerRole }[];
+  /**
+   * Its most urgent row once the listeners are known (leaf, chain and API expire_time): in use,
+   * it pages (expired, critical) or warns; only stored, at most a notice. An unreadable PEM is a
+   * problem of its own, reported apart from expiry.
+   */
+  readonly expectedSeverity: DemoSeverity;
 }
+
+/** Three load balancers: a web front end, an API gateway with mutual TLS, a forgotten one. */
+export const DEMO_ELB_LISTENERS: readonly DemoElbListener[] = [
+  {
+    key: "web",
+    name: "web-https-443",
+    protocol: "HTTPS",
+    protocolPort: 443,
+    loadBalancer: "web",
+  },
+  {
+    key: "api",
+    name: "api-mtls-443",
+    protocol: "HTTPS",
+    protocolPort: 443,
+    loadBalancer: "api",
+  },
+  {
+    key: "legacy",
+    name: "legacy-https-443",
+    protocol: "HTTPS",
+    protocolPort: 443,
+    loadBalancer: "legacy",
+  },
+];
 
 export interface DemoGeminiDbInstance {
   readonly key: string;
@@ -60,6 +112,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 80,
     scmCertificateId: "scs1700000000001",
+    listeners: [{ listener: "web", role: "default" }],
+    expectedSeverity: "ok",
   },
   {
     key: "expiring-soon",
@@ -74,6 +128,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 5,
+    listeners: [{ listener: "api", role: "default" }],
+    expectedSeverity: "critical",
   },
   {
     key: "expired",
@@ -88,6 +144,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: -3,
+    listeners: [{ listener: "legacy", role: "default" }],
+    expectedSeverity: "expired",
   },
   {
     key: "client-ca",
@@ -102,6 +160,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 700,
+    listeners: [{ listener: "api", role: "client_ca" }],
+    expectedSeverity: "ok",
   },
   {
     key: "one-line-pem",
@@ -116,6 +176,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "one-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 45,
+    listeners: [{ listener: "web", role: "sni" }],
+    expectedSeverity: "ok",
   },
   {
     key: "space-expire-time",
@@ -130,6 +192,9 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "space",
     expectedEarliestNotAfterDays: 30,
+    // Only stored; 30 of 90 days left is above the 27-day warning threshold, so not even a notice.
+    listeners: [],
+    expectedSeverity: "ok",
   },
   {
     key: "broken-pem",
@@ -144,6 +209,8 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "broken",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: undefined,
+    listeners: [{ listener: "legacy", role: "sni" }],
+    expectedSeverity: "ok",
   },
   {
     key: "intermediate-expires-first",
@@ -159,6 +226,45 @@ export const DEMO_ELB_CERTIFICATES: readonly DemoElbCertificate[] = [
     pemForm: "multi-line",
     expireTimeForm: "iso",
     expectedEarliestNotAfterDays: 20,
+    listeners: [{ listener: "web", role: "sni" }],
+    // The intermediate's 20 days are within 28 (it lives over a year), beyond 7.
+    expectedSeverity: "warning",
+  },
+  {
+    key: "stored-expiring",
+    name: "old-www-example-com",
+    description: "Last quarter's www certificate, replaced on the listener but never deleted",
+    type: "server",
+    commonName: "www.example.com",
+    sans: ["www.example.com", "example.com"],
+    keyAlgorithm: "EC-P-256",
+    notBeforeDays: -80,
+    notAfterDays: 10,
+    shape: "leaf+intermediate",
+    pemForm: "multi-line",
+    expireTimeForm: "iso",
+    expectedEarliestNotAfterDays: 10,
+    listeners: [],
+    // In use, 10 of 90 days left would warn (below 27 days); stored only, a notice.
+    expectedSeverity: "notice",
+  },
+  {
+    key: "ccm-revoked",
+    name: "leaked-example-com",
+    description: "Deployed from Cloud Certificate Manager; CCM has revoked it since",
+    type: "server",
+    commonName: "leaked.example.com",
+    keyAlgorithm: "EC-P-256",
+    notBeforeDays: -30,
+    notAfterDays: 335,
+    shape: "leaf+intermediate",
+    pemForm: "multi-line",
+    expireTimeForm: "iso",
+    expectedEarliestNotAfterDays: 335,
+    scmCertificateId: "scs1700000000005",
+    listeners: [{ listener: "api", role: "sni" }],
+    // Its own dates are fine; the revoked CCM certificate it comes from pages.
+    expectedSeverity: "ok",
   },
 ];
 
@@ -175,6 +281,12 @@ export interface DemoCcmCertificate {
   /** Validity relative to `now`, in days; absent for a certificate not issued yet. */
   readonly notBeforeDays?: number;
   readonly notAfterDays?: number;
+  /**
+   * The scenario's resources using it (by key: an ELB certificate's `scmCertificateId`, a
+   * GeminiDB instance's `ccmCertInfo`). Empty: nothing the exporter sees uses it, and it is in
+   * use only if installed outside Huawei Cloud; the operator may mark it stored.
+   */
+  readonly expectedUsedBy: readonly { readonly source: "elb" | "geminidb"; readonly key: string }[];
 }
 
 export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
@@ -187,6 +299,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "issued",
     notBeforeDays: -300,
     notAfterDays: 65,
+    expectedUsedBy: [{ source: "geminidb", key: "ccm-cert" }],
   },
   {
     key: "www",
@@ -197,6 +310,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "issued",
     notBeforeDays: -10,
     notAfterDays: 80,
+    expectedUsedBy: [{ source: "elb", key: "healthy" }],
   },
   {
     key: "unused-expiring",
@@ -207,6 +321,9 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "issued",
     notBeforeDays: -353,
     notAfterDays: 12,
+    // Used by nothing the exporter sees: within its warning threshold (28 days), a notice once the
+    // operator marks it stored, else a warning (it may be installed outside Huawei Cloud).
+    expectedUsedBy: [],
   },
   {
     key: "in-review",
@@ -215,6 +332,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     domain: "new-api.example.com",
     status: "CHECKING",
     expectedStatus: "pending",
+    expectedUsedBy: [],
   },
   {
     key: "expired",
@@ -225,6 +343,8 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "expired",
     notBeforeDays: -375,
     notAfterDays: -10,
+    // Used by nothing the exporter sees: expired, it pages unless the operator marks it stored.
+    expectedUsedBy: [],
   },
   {
     key: "revoked",
@@ -235,6 +355,8 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "revoked",
     notBeforeDays: -30,
     notAfterDays: 335,
+    // In use by an ELB certificate behind a listener: revoked pages.
+    expectedUsedBy: [{ source: "elb", key: "ccm-revoked" }],
   },
 ];
 
@@ -274,6 +396,16 @@ export interface SeededElbCertificate {
   readonly earliestNotAfter: Date | undefined;
 }
 
+export interface SeededElbListener {
+  readonly spec: DemoElbListener;
+  readonly id: string;
+  readonly loadBalancerId: string;
+  /** The ELB certificate ids it references, from the certificates' `listeners`. */
+  readonly defaultCertificateId: string | null;
+  readonly sniCertificateIds: readonly string[];
+  readonly clientCaCertificateId: string | null;
+}
+
 export interface SeededGeminiDbInstance {
   readonly spec: DemoGeminiDbInstance;
   readonly id: string;
@@ -291,6 +423,7 @@ export interface SeededCcmCertificate {
 export interface SeededDemoScenario {
   readonly now: Date;
   readonly elb: readonly SeededElbCertificate[];
+  readonly listeners: readonly SeededElbListener[];
   readonly geminidb: readonly SeededGeminiDbInstance[];
   readonly ccm: readonly SeededCcmCertificate[];
 }
@@ -377,6 +510,8 @@ export async function seedDemoScenario(
     });
   }
 
+  const listeners = seedListeners(sim, elb);
+
   const geminidb: SeededGeminiDbInstance[] = [];
   for (const spec of DEMO_GEMINIDB_INSTANCES) {
     const ca =
@@ -418,5 +553,56 @@ export async function seedDemoScenario(
     ccm.push({ spec, id, notBefore, notAfter });
   }
 
-  return { now: new Date(anchor), elb, geminidb, ccm };
+  return { now: new Date(anchor), elb, listeners, geminidb, ccm };
+}
+
+/** Adds the listeners with the references the certificates' `listeners` ask for. */
+function seedListeners(
+  sim: Simulator,
+  certificates: readonly SeededElbCertificate[],
+): SeededElbListener[] {
+  for (const { spec } of certificates) {
+    for (const use of spec.listeners) {
+      if (!DEMO_ELB_LISTENERS.some((listener) => listener.key === use.listener)) {
+        throw new Error(`demo certificate ${spec.key}: no listener ${use.listener}`);
+      }
+    }
+  }
+  const loadBalancers = new Map<string, string>();
+  return DEMO_ELB_LISTENERS.map((spec) => {
+    const using = (role: DemoListenerRole): string[] =>
+      certificates
+        .filter((certificate) =>
+          certificate.spec.listeners.some((use) => use.listener === spec.key && use.role === role),
+        )
+        .map((certificate) => certificate.id);
+    // A listener has one default certificate and one client CA at most.
+    const single = (role: DemoListenerRole): string | null => {
+      const ids = using(role);
+      if (ids.length > 1) throw new Error(`demo listener ${spec.key}: ${ids.length} ${role}`);
+      return ids[0] ?? null;
+    };
+    const defaultCertificateId = single("default");
+    const sniCertificateIds = using("sni");
+    const clientCaCertificateId = single("client_ca");
+    const loadBalancerId = loadBalancers.get(spec.loadBalancer) ?? randomUUID();
+    loadBalancers.set(spec.loadBalancer, loadBalancerId);
+    const id = sim.elb.addListener({
+      name: spec.name,
+      protocol: spec.protocol,
+      protocolPort: spec.protocolPort,
+      defaultTlsContainerRef: defaultCertificateId,
+      sniContainerRefs: sniCertificateIds,
+      clientCaTlsContainerRef: clientCaCertificateId,
+      loadbalancerIds: [loadBalancerId],
+    });
+    return {
+      spec,
+      id,
+      loadBalancerId,
+      defaultCertificateId,
+      sniCertificateIds,
+      clientCaCertificateId,
+    };
+  });
 }

@@ -11,12 +11,8 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateChain, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
-import {
-  sleep,
-  startMonitoringStack,
-  waitFor,
-  type MonitoringStack,
-} from "../helpers/monitoring-stack.js";
+import { startMonitoringStack, type MonitoringStack } from "../helpers/monitoring-stack.js";
+import { sleep, waitFor } from "../helpers/services.js";
 import { readRuleGroups, requireBinaries, ruleName } from "../deploy/tools.js";
 
 const DAY_MS = 86_400_000;

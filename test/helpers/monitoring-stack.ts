@@ -5,9 +5,7 @@
 // at the caller. Used by the end-to-end alerting tests, the PromQL examples' test and the
 // dashboard's test, so each runs what an operator would install.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -18,78 +16,7 @@ import {
   readYaml,
   type RuleGroup,
 } from "../deploy/tools.js";
-
-/** A child process with the tail of its output kept for failure messages. */
-export interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  output(): string;
-}
-
-export function startService(name: string, binary: string, args: readonly string[]): Service {
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-20_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  return { name, child, output: () => output };
-}
-
-export async function stopService(service: Service | undefined): Promise<void> {
-  if (service === undefined || service.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => service.child.once("exit", () => resolve()));
-  service.child.kill("SIGTERM");
-  const timer = setTimeout(() => service.child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Calls `check` until it returns a value. Fails at once when a service exits, and with every
- * service's output on timeout. The timeouts are generous: a busy 2-core machine is slow, never
- * wrong, so only a result that never comes fails.
- */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  services: readonly Service[],
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const service of services) {
-      if (service.child.exitCode !== null) {
-        throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
-      }
-    }
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const logs = services.map((s) => `--- ${s.name}\n${s.output()}`).join("\n");
-      throw new Error(`timed out waiting for ${what}\n${logs}`);
-    }
-    await sleep(200);
-  }
-}
-
-async function isReady(baseUrl: string): Promise<true | undefined> {
-  const response = await fetch(`${baseUrl}/-/ready`);
-  return response.ok ? true : undefined;
-}
+import { freePort, isReady, startService, stopService, waitFor, type Service } from "./services.js";
 
 /** The shipped rules with every `for:` shortened to 1s; expressions untouched. */
 export function rulesWithShortFor(): RuleGroup[] {

@@ -9,6 +9,7 @@ import {
   CCM_TIME_FORMATS,
   DEMO_CCM_CERTIFICATES,
   seedDemoScenario,
+  type DemoCcmCertificate,
   startSimulator,
   type SeededDemoScenario,
   type Simulator,
@@ -26,6 +27,11 @@ const UP = "hwcert_source_up";
 const ERRORS = "hwcert_errors_total";
 const DAY = 86_400_000;
 const WITH_CCM = { HWCERT_SOURCES: "elb,geminidb,ccm" };
+/** Usage links of the demo scenario: one per resource using a CCM certificate. */
+const DEMO_USAGE_LINKS = DEMO_CCM_CERTIFICATES.reduce(
+  (sum, certificate) => sum + certificate.expectedUsedBy.length,
+  0,
+);
 
 const ACCESS_KEY = "HPUACCMEXAMPLEACCESS";
 const SECRET_KEY = "sk-ccm-example-7c1e9a0d3b5f";
@@ -177,30 +183,38 @@ describe("CCM certificates over real HTTP", () => {
     }
   });
 
-  it("links the ELB certificate and the GeminiDB instance to the CCM certificate they use", () => {
-    const elb = scenario.elb.find((c) => c.spec.scmCertificateId !== undefined);
-    const gemini = scenario.geminidb.find((i) => i.spec.ccmCertInfo !== undefined);
-    expect(select(samples, USAGE).map((s) => s.labels)).toEqual(
-      expect.arrayContaining([
-        {
-          region: sim.region,
-          project_id: sim.projectId,
-          certificate_id: elb?.spec.scmCertificateId,
-          source: "elb",
-          resource_id: elb?.id,
-          resource_name: elb?.spec.name,
-        },
-        {
-          region: sim.region,
-          project_id: sim.projectId,
-          certificate_id: gemini?.spec.ccmCertInfo?.certId,
-          source: "geminidb",
-          resource_id: gemini?.id,
-          resource_name: gemini?.spec.name,
-        },
-      ]),
+  it("links every CCM certificate to the ELB certificates and GeminiDB instances that use it", () => {
+    const resource = (use: DemoCcmCertificate["expectedUsedBy"][number]) => {
+      const found =
+        use.source === "elb"
+          ? scenario.elb.find((c) => c.spec.key === use.key)
+          : scenario.geminidb.find((i) => i.spec.key === use.key);
+      if (found === undefined) throw new Error(`no ${use.source} ${use.key} in the scenario`);
+      return { source: use.source, resource_id: found.id, resource_name: found.spec.name };
+    };
+    for (const spec of DEMO_CCM_CERTIFICATES) {
+      const order = (list: Record<string, string | undefined>[]): string[] =>
+        list.map((entry) => JSON.stringify(entry, Object.keys(entry).sort())).sort();
+      expect(
+        order(select(samples, USAGE, { certificate_id: spec.id }).map((s) => s.labels)),
+        spec.key,
+      ).toEqual(
+        order(
+          spec.expectedUsedBy.map((use) => ({
+            region: sim.region,
+            project_id: sim.projectId,
+            certificate_id: spec.id,
+            ...resource(use),
+          })),
+        ),
+      );
+    }
+    // Both sources link, and nothing else: the test's own certificates are used by nothing.
+    const sources = new Set(
+      DEMO_CCM_CERTIFICATES.flatMap((c) => c.expectedUsedBy.map((u) => u.source)),
     );
-    expect(select(samples, USAGE)).toHaveLength(2);
+    expect([...sources].sort()).toEqual(["elb", "geminidb"]);
+    expect(select(samples, USAGE)).toHaveLength(DEMO_USAGE_LINKS);
   });
 
   it("passes promtool check metrics", async (context) => {
@@ -298,7 +312,8 @@ describe("CCM certificates over real HTTP", () => {
       expect(select(during, STATUS)).toEqual(select(before, STATUS));
       expect(valueOf(during, UP, { source: "elb" })).toBe(1);
       expect(valueOf(during, UP, { source: "geminidb" })).toBe(1);
-      expect(select(during, USAGE)).toHaveLength(2);
+      expect(select(during, USAGE)).toEqual(select(before, USAGE));
+      expect(select(during, USAGE)).toHaveLength(DEMO_USAGE_LINKS);
       sim.faults.clear();
       await exporter.daemon.pollNow();
       expect(valueOf(await exporter.scrape(), UP, { source: "ccm" })).toBe(1);
@@ -319,7 +334,7 @@ describe("CCM certificates over real HTTP", () => {
     try {
       await plain.waitForPolls(1);
       const plainSamples = await plain.scrape();
-      expect(select(plainSamples, USAGE)).toHaveLength(2);
+      expect(select(plainSamples, USAGE)).toHaveLength(DEMO_USAGE_LINKS);
       expect(select(plainSamples, UP, { source: "ccm" })).toEqual([]);
       expect(select(plainSamples, EXPIRE)).toEqual([]);
     } finally {

@@ -21,6 +21,8 @@ const NOT_AFTER = "hwcert_certificate_not_after_timestamp_seconds";
 const NOT_BEFORE = "hwcert_certificate_not_before_timestamp_seconds";
 const EXPIRE = "hwcert_elb_certificate_expire_timestamp_seconds";
 const INFO = "hwcert_certificate_info";
+const BINDINGS = "hwcert_elb_certificate_listener_bindings";
+const LISTENER_INFO = "hwcert_elb_certificate_listener_info";
 
 describe("ELB certificates, demo scenario", () => {
   let sim: Simulator;
@@ -103,6 +105,44 @@ describe("ELB certificates, demo scenario", () => {
       .map((s) => s.labels["chain_position"])
       .sort();
     expect(found).toEqual([...positions].sort());
+  });
+
+  it("counts each certificate's listeners per role as the scenario binds them; stored ones 0", () => {
+    for (const certificate of scenario.elb) {
+      for (const role of ["default", "sni", "client_ca"] as const) {
+        const expected = certificate.spec.listeners.filter((use) => use.role === role).length;
+        expect(
+          valueOf(samples, BINDINGS, { certificate_id: certificate.id, role }),
+          `${certificate.spec.key} ${role}`,
+        ).toBe(expected);
+      }
+    }
+    const stored = scenario.elb.filter((c) => c.spec.listeners.length === 0);
+    expect(stored.map((c) => c.spec.name).sort()).toEqual([
+      "mail-example-com",
+      "old-www-example-com",
+    ]);
+  });
+
+  it("names each listener that uses a certificate", () => {
+    const uses = select(samples, LISTENER_INFO).map((sample) => {
+      const certificate = scenario.elb.find((c) => c.id === sample.labels["certificate_id"]);
+      const listener = scenario.listeners.find((l) => l.id === sample.labels["listener_id"]);
+      expect(sample.labels).toMatchObject({
+        listener_name: listener?.spec.name,
+        loadbalancer_id: listener?.loadBalancerId,
+        protocol: "HTTPS",
+        port: "443",
+      });
+      return `${certificate?.spec.key ?? "?"} → ${listener?.spec.key ?? "?"} ${sample.labels["role"] ?? ""}`;
+    });
+    expect(uses.sort()).toEqual(
+      scenario.elb
+        .flatMap((c) =>
+          c.spec.listeners.map((use) => `${c.spec.key} → ${use.listener} ${use.role}`),
+        )
+        .sort(),
+    );
   });
 
   it("keeps reporting an expired certificate", () => {
