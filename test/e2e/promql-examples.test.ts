@@ -282,7 +282,7 @@ const EXPECTED: Readonly<Record<string, (world: World) => Expected>> = {
     series: [],
   }),
 
-  "Failure rate by reason": (world) => ({
+  "Failure rate by reason, all replicas together": (world) => ({
     // Rates have no value to compare: present means failing.
     key: ["source", "reason"],
     tolerance: 0,
