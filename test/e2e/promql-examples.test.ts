@@ -27,10 +27,10 @@ import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { select, type Sample } from "../helpers/metrics-text.js";
 import {
   startMonitoringStack,
-  waitFor,
   type MonitoringStack,
   type PromSample,
 } from "../helpers/monitoring-stack.js";
+import { waitFor } from "../helpers/services.js";
 import { ROOT, hwcertMetricNames, recordedNames, requireBinaries } from "../deploy/tools.js";
 
 /** The markdown file that holds the examples. */
