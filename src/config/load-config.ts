@@ -720,7 +720,13 @@ export function readEndpoint(
   try {
     url = new URL(expanded);
   } catch {
-    return problems.add(name, `"${value}" is not a valid URL`);
+    // The commonest slip: a bare host name, which the URL parser refuses for want of a scheme.
+    return problems.add(
+      name,
+      !value.includes("://") && URL.canParse(`https://${expanded}`)
+        ? `"${value}" is not a valid URL: add the scheme, e.g. https://${value}`
+        : `"${value}" is not a valid URL`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return problems.add(name, `"${value}" must use https:// (or http:// for a local simulator)`);

@@ -108,7 +108,7 @@ describe("exporter process", () => {
       'configuration error: HWCERT_POLL_SCHEDULE: "61 * * * *" is not a valid cron expression (61 is a invalid expression for minute)',
       'configuration error: HWCERT_LISTEN_ADDRESS: "localhost" is not a listen address (expected host:port, e.g. 0.0.0.0:10057 or [::]:10057)',
       "configuration error: HWCERT_REGION: is required but not set (or list targets in HWCERT_CONFIG_FILE)",
-      'configuration error: HWCERT_ELB_ENDPOINT: "elb.example.com" is not a valid URL',
+      'configuration error: HWCERT_ELB_ENDPOINT: "elb.example.com" is not a valid URL: add the scheme, e.g. https://elb.example.com',
       "5 configuration error(s); the exporter did not start.",
     ]);
     expect(exporter.stdout()).toBe("");

@@ -177,6 +177,10 @@ describe("loadConfig", () => {
     ],
     [{ HWCERT_ELB_ENDPOINT: "not a url" }, 'HWCERT_ELB_ENDPOINT: "not a url" is not a valid URL'],
     [
+      { HWCERT_IAM_ENDPOINT: "iam.{region}.myhuaweicloud.com" },
+      'HWCERT_IAM_ENDPOINT: "iam.{region}.myhuaweicloud.com" is not a valid URL: add the scheme, e.g. https://iam.{region}.myhuaweicloud.com',
+    ],
+    [
       { HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" },
       'HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" must use https:// (or http:// for a local simulator)',
     ],
