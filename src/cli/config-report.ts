@@ -7,8 +7,13 @@ import type { Secret } from "../config/secret.js";
 
 const MASK = "********";
 
-export function renderConfigReport(config: Config): string {
+export function renderConfigReport(config: Config, warnings: readonly string[] = []): string {
   const lines: string[] = ["configuration is valid", ""];
+  // Accepted but doubtful settings come first, where they are seen.
+  if (warnings.length > 0) {
+    for (const warning of warnings) lines.push(`warning: ${warning}`);
+    lines.push("");
+  }
   const field = (indent: string, name: string, value: string): void => {
     lines.push(`${indent}${name.padEnd(24 - indent.length)}${value}`);
   };

@@ -11,6 +11,7 @@ import { CHECK_EXIT_CODES } from "../status/verdict.js";
 import { VERSION } from "../version.js";
 import { runCheck } from "./check.js";
 import { renderConfigReport } from "./config-report.js";
+import { describeListenFailure } from "./listen-failure.js";
 import { installProcessGuards } from "./process-guards.js";
 import { startDaemon } from "./daemon.js";
 
@@ -64,10 +65,10 @@ export async function run(
     : [...argv];
 
   let exitCode = 0;
-  const load = (failureCode: number, what: string): Config | null => {
-    const config = loadConfiguration(env, io, options, what);
-    if (config === null) exitCode = failureCode;
-    return config;
+  const load = (failureCode: number, what: string): LoadedConfiguration | null => {
+    const loaded = loadConfiguration(env, io, options, what);
+    if (loaded === null) exitCode = failureCode;
+    return loaded;
   };
 
   const program = new Command(NAME)
@@ -100,8 +101,8 @@ The status page is at / and its data at /?format=json; /metrics, /healthz and /r
 ${CONFIGURATION_HELP}`,
     )
     .action(async () => {
-      const config = load(1, "the exporter did not start");
-      if (config) exitCode = await serve(config, io, signals);
+      const loaded = load(1, "the exporter did not start");
+      if (loaded) exitCode = await serve(loaded, io, signals);
     });
 
   const check = program
@@ -146,8 +147,11 @@ ${CONFIGURATION_HELP}`,
           exitCode = CHECK_EXIT_CODES.unreadable;
           return;
         }
-        const config = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
-        if (config) exitCode = await runCheck(config, flags, io, signals);
+        const loaded = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
+        if (loaded) {
+          printWarnings(io, loaded.warnings);
+          exitCode = await runCheck(loaded.config, flags, io, signals);
+        }
       },
     );
   // Usage errors of `check` exit 3 ("could not check"), never 1, which means "warning" there.
@@ -171,8 +175,8 @@ Exits 0 when the configuration is valid, 1 with one line per problem when not.
 ${CONFIGURATION_HELP}`,
     )
     .action(() => {
-      const config = load(1, "the configuration is not valid");
-      if (config) io.stdout(renderConfigReport(config));
+      const loaded = load(1, "the configuration is not valid");
+      if (loaded) io.stdout(renderConfigReport(loaded.config, loaded.warnings));
     });
 
   // Without this, a mistyped command would run `serve` and fail on "too many arguments".
@@ -203,12 +207,22 @@ function parseDays(value: string): number {
   return days;
 }
 
+interface LoadedConfiguration {
+  readonly config: Config;
+  /** Accepted but doubtful settings (an unknown region), each naming the setting. */
+  readonly warnings: readonly string[];
+}
+
+function printWarnings(io: CliIo, warnings: readonly string[]): void {
+  for (const warning of warnings) io.stderr(`configuration warning: ${warning}\n`);
+}
+
 function loadConfiguration(
   env: Environment,
   io: CliIo,
   options: RunOptions,
   what: string,
-): Config | null {
+): LoadedConfiguration | null {
   let environment: Environment;
   try {
     const envFile = options.envFile === undefined ? ".env" : options.envFile;
@@ -221,14 +235,15 @@ function loadConfiguration(
   const result = loadConfig(environment, { readSecretFile });
   if (!result.ok) {
     for (const message of result.errors) io.stderr(`configuration error: ${message}\n`);
+    printWarnings(io, result.warnings);
     io.stderr(`${result.errors.length} configuration error(s); ${what}.\n`);
     return null;
   }
-  return result.config;
+  return { config: result.config, warnings: result.warnings };
 }
 
 async function serve(
-  config: Config,
+  { config, warnings }: LoadedConfiguration,
   io: CliIo,
   signals: Pick<NodeJS.Process, "on" | "off">,
 ): Promise<number> {
@@ -237,15 +252,15 @@ async function serve(
     daemon = await startDaemon({ config });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const { host, port } = config.listen;
     io.stderr(
       code && /^E[A-Z]+$/.test(code)
-        ? `start-up failed: cannot listen on ${host}:${port} (${code})\n`
+        ? `start-up failed: ${describeListenFailure(config.listen, code)}\n`
         : `start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 1;
   }
   const { logger } = daemon;
+  for (const warning of warnings) logger.warn({ warning }, "configuration warning");
 
   const removeGuards = installProcessGuards(process, logger, daemon.metrics);
 

@@ -92,6 +92,8 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     userAgent: deps.userAgent,
     retry: deps.retry,
     ...(config.apiRateLimit > 0 ? { rateLimitPerSecond: config.apiRateLimit } : {}),
+    // An unreachable host is named in the error with the settings that decide it.
+    hostHints: { ...target.endpointSettings, eps: "HWCERT_EPS_ENDPOINT" },
     onAttempt: (attempt) => {
       metrics.recordApiRequest(attempt.service, attempt.operation, attempt.code);
     },

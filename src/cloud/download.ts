@@ -13,7 +13,7 @@ import type { LookupFunction } from "node:net";
 import { Agent, request } from "undici";
 import type { ErrorReason } from "../reasons.js";
 import { BodyTooLarge, contentLength, readCapped, single } from "./body.js";
-import { errorCodeOf } from "./errors.js";
+import { describeConnectionFailure, errorCodeOf } from "./errors.js";
 import { checkLink, checkResolvedAddress, type LinkPolicy } from "./link-policy.js";
 
 export const MAX_REDIRECTS = 3;
@@ -151,7 +151,8 @@ async function follow(link: URL, context: FollowContext): Promise<DownloadResult
         );
       }
       if (timedOut()) return fail("timeout", `no complete answer within ${policy.timeoutMs} ms`);
-      return fail("network", `connection failure (${errorCodeOf(error) ?? "unknown"})`);
+      // The link's host only: its path and query are signed and never leave this module.
+      return fail("network", describeConnectionFailure(url.host, errorCodeOf(error)));
     }
     const { status } = answer;
     if (answer.redirect) {

@@ -19,6 +19,11 @@ export interface CloudErrorDetails {
   readonly requestId: string | null;
   /** Short description from the error body or the transport; never a URL, header or secret. */
   readonly detail: string;
+  /**
+   * The host (and port, when not the scheme's default) the request went to, when the failure is
+   * about reaching it: a host name is not a secret, unlike a URL's path and query.
+   */
+  readonly host?: string | null;
 }
 
 export class CloudApiError extends Error {
@@ -28,6 +33,7 @@ export class CloudApiError extends Error {
   readonly reason: ErrorReason;
   readonly errorCode: string | null;
   readonly requestId: string | null;
+  readonly host: string | null;
 
   constructor(details: CloudErrorDetails) {
     const status = details.status > 0 ? `HTTP ${details.status}` : "no response";
@@ -40,6 +46,7 @@ export class CloudApiError extends Error {
     this.reason = details.reason;
     this.errorCode = details.errorCode;
     this.requestId = details.requestId;
+    this.host = details.host ?? null;
   }
 
   /** The fields a log line should carry. */
@@ -51,6 +58,7 @@ export class CloudApiError extends Error {
       reason: this.reason,
       errorCode: this.errorCode,
       requestId: this.requestId,
+      ...(this.host === null ? {} : { host: this.host }),
       error: this.message,
     };
   }
@@ -102,6 +110,35 @@ export function truncateDetail(text: string): string {
 
 const TLS_CODE = /^(?:ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_SSL_)/;
 
+/**
+ * Connection failures that mean the host was never reached, in words an operator can act on.
+ * Each is usually a wrong host name (region, endpoint) or a network path (firewall, proxy).
+ */
+const UNREACHABLE: Readonly<Record<string, string>> = {
+  ENOTFOUND: "DNS: no such host",
+  EAI_AGAIN: "DNS: lookup failed, try again later",
+  ECONNREFUSED: "connection refused",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+};
+
+/**
+ * Says why a connection to `host` failed, from the error code alone: `cannot reach <host> (DNS:
+ * no such host, ENOTFOUND)` when the host was never reached, else `connection to <host> failed
+ * (<code>)`. `hint` names what to check for the first kind (the settings behind the host).
+ */
+export function describeConnectionFailure(
+  host: string,
+  code: string | null,
+  hint?: string,
+): string {
+  const why = code === null ? undefined : UNREACHABLE[code];
+  if (why === undefined) return `connection to ${host} failed (${code ?? "unknown error"})`;
+  return `cannot reach ${host} (${why}, ${code ?? ""})${hint ? `: check ${hint}` : ""}`;
+}
+
 interface ErrorContext {
   readonly service: CloudService;
   readonly operation: string;
@@ -128,36 +165,48 @@ export function answerError(
 
 /**
  * A failure before a complete answer arrived: the attempt's deadline (`timedOut`), TLS, or the
- * connection. Only the error's code is kept: its message may quote a URL.
+ * connection. Only the error's code is kept (its message may quote a URL), with the host the
+ * request went to and, for a host that could not be reached or did not prove its name, `hint`:
+ * the settings that decide the host (`HWCERT_REGION or HWCERT_IAM_ENDPOINT`).
  */
 export function transportError(
   error: unknown,
-  context: ErrorContext & { readonly timeoutMs: number },
+  context: ErrorContext & {
+    readonly timeoutMs: number;
+    readonly host: string;
+    readonly hint?: string | undefined;
+  },
   timedOut: boolean,
 ): CloudApiError {
   if (error instanceof CloudApiError) return error;
+  const { host, hint } = context;
   const base = {
     service: context.service,
     operation: context.operation,
     status: 0,
     errorCode: null,
     requestId: null,
+    host,
   };
   if (timedOut) {
     return new CloudApiError({
       ...base,
       reason: "timeout",
-      detail: `no complete answer within ${context.timeoutMs} ms`,
+      detail: `no complete answer from ${host} within ${context.timeoutMs} ms`,
     });
   }
   const code = errorCodeOf(error);
   if (code !== null && TLS_CODE.test(code)) {
-    return new CloudApiError({ ...base, reason: "tls", detail: `TLS failure (${code})` });
+    return new CloudApiError({
+      ...base,
+      reason: "tls",
+      detail: `TLS failure with ${host} (${code})${hint ? `: check ${hint}` : ""}`,
+    });
   }
   return new CloudApiError({
     ...base,
     reason: "network",
-    detail: `connection failure (${code ?? "unknown"})`,
+    detail: describeConnectionFailure(host, code, hint),
   });
 }
 

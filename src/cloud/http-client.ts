@@ -85,6 +85,11 @@ export interface CloudClientOptions {
   readonly onAttempt?: (attempt: AttemptRecord) => void;
   /** Called for every 429 answer, also those a retry then got past. */
   readonly onThrottled?: (service: CloudService) => void;
+  /**
+   * Per service, what to check when its host cannot be reached: the settings that decide the
+   * endpoint, e.g. `HWCERT_REGION or HWCERT_IAM_ENDPOINT`. Named in the error's message.
+   */
+  readonly hostHints?: Partial<Readonly<Record<CloudService, string>>>;
   /** Called before a retry is made (for debug logging). */
   readonly onRetry?: (info: {
     service: CloudService;
@@ -216,6 +221,8 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       service: request.service,
       operation: request.operation,
       timeoutMs: options.timeoutMs,
+      host: url.host,
+      hint: options.hostHints?.[request.service],
     };
     // One controller per attempt, aborted by the caller's signal or the deadline. Not
     // AbortSignal.any(): composites of a long-lived signal stay reachable until it aborts.

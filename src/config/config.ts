@@ -56,6 +56,17 @@ export interface TargetConfig {
     readonly ccm: string;
     readonly iam: string;
   };
+  /**
+   * For each endpoint, the settings that decide it, as an operator would look for them
+   * (`HWCERT_REGION or HWCERT_IAM_ENDPOINT`, or the targets file's keys): named in the error when
+   * the endpoint's host cannot be reached.
+   */
+  readonly endpointSettings: {
+    readonly elb: string;
+    readonly geminidb: string;
+    readonly ccm: string;
+    readonly iam: string;
+  };
   /** The sources polled, in a stable order, without duplicates. */
   readonly sources: readonly SourceName[];
   readonly elb: {

@@ -21,16 +21,26 @@ import {
   type CredentialNames,
 } from "./credentials.js";
 import { readThresholdOverrides, type ThresholdOverride } from "./expiry-thresholds.js";
+import { nearest } from "./nearest.js";
 import { Problems } from "./problems.js";
+import { KNOWN_REGIONS } from "./regions.js";
 import { Secret } from "./secret.js";
 import { SETTING_PREFIX, SETTINGS, type SettingName } from "./settings.js";
 import { readTargetsFile, type FileTarget } from "./targets-file.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * A Config, or every problem. Warnings name settings that are accepted but look wrong (a region
+ * that is not a known public one); the caller shows them without refusing to start.
+ */
 export type ConfigResult =
-  | { readonly ok: true; readonly config: Config }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  | { readonly ok: true; readonly config: Config; readonly warnings: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly errors: readonly string[];
+      readonly warnings: readonly string[];
+    };
 
 export interface LoadConfigOptions {
   /** Reads a `<NAME>_FILE` secret; throws on failure (the message is reported, not the content). */
@@ -40,8 +50,10 @@ export interface LoadConfigOptions {
 }
 
 export const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
-/** Project, certificate and instance ids go into URL paths: allow only what is path-safe. */
+/** Certificate, instance and domain ids go into URL paths: allow only what is path-safe. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Huawei Cloud project ids are 32 lower-case hexadecimal characters. */
+export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 const MAX_TIMEOUT_SECONDS = 300;
 
 /** Result of reading one setting: a value, nothing (unset) or an error already reported. */
@@ -74,7 +86,13 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
   }
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith(SETTING_PREFIX) && !known.has(name)) {
-      problems.add(name, "unknown setting (check the spelling; see config/example.env)");
+      const suggestion = nearest(name, known);
+      problems.add(
+        name,
+        suggestion === undefined
+          ? "unknown setting (check the spelling; see config/example.env)"
+          : `unknown setting; did you mean ${suggestion}? (see config/example.env)`,
+      );
     }
   }
 
@@ -253,7 +271,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     resolveNames === undefined ||
     epsEndpoint === undefined
   ) {
-    return { ok: false, errors: problems.list };
+    return { ok: false, errors: problems.list, warnings: problems.warnings };
   }
 
   const config: Config = {
@@ -269,7 +287,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     ownerTags,
     enterpriseProjectNames: resolveNames ? { endpoint: epsEndpoint } : null,
   };
-  return { ok: true, config: deepFreeze(config) };
+  return { ok: true, config: deepFreeze(config), warnings: problems.warnings };
 }
 
 /** Huawei Cloud allows at most 20 tags per resource; more labels than that cannot be meant. */
@@ -377,6 +395,13 @@ function buildEnvironmentTarget(
     input.projectId === undefined
       ? { value: null }
       : readProjectId(problems, "HWCERT_PROJECT_ID", input.projectId);
+  const templates = input.endpointTemplates;
+  if (region !== undefined && !KNOWN_REGIONS.has(region)) {
+    const settings = regionDependentServices(templates, input.defaultSources).map(
+      (service) => ENDPOINT_SETTINGS[service],
+    );
+    warnUnknownRegion(problems, "HWCERT_REGION", region, settings, joinNames(settings));
+  }
   if (input.envAuth === "none") {
     problems.add("credentials", NO_CREDENTIALS);
   }
@@ -423,6 +448,11 @@ function buildEnvironmentTarget(
       domainId: input.defaultDomainId.value,
       auth: input.envAuth,
       endpoints,
+      endpointSettings: mapServices((service) =>
+        templates[service].includes("{region}")
+          ? `HWCERT_REGION or ${ENDPOINT_SETTINGS[service]}`
+          : ENDPOINT_SETTINGS[service],
+      ),
       sources: input.defaultSources,
       elb: { certificateIds: certificateIds.value },
       geminidb: { instanceIds: instanceIds.value },
@@ -488,6 +518,22 @@ function buildFileTargets(
       entry.sources === undefined
         ? defaults.defaultSources
         : readSources(problems, at("sources"), entry.sources.join(","));
+    /** The endpoint template a service of this target uses: its own, else the environment's. */
+    const templates = mapServices(
+      (service) => entry.endpoints[service] ?? defaults.endpointTemplates[service],
+    );
+    if (region !== undefined && !KNOWN_REGIONS.has(region)) {
+      const services = regionDependentServices(templates, sources);
+      const own = joinNames(services.map((service) => `endpoints.${service}`));
+      const shared = joinNames(services.map((service) => ENDPOINT_SETTINGS[service]));
+      warnUnknownRegion(
+        problems,
+        at("region"),
+        region,
+        services,
+        `${own} of the target (or ${shared} for every target)`,
+      );
+    }
     if (
       region === undefined ||
       projectId === undefined ||
@@ -522,6 +568,18 @@ function buildFileTargets(
       domainId: domainId.value,
       auth,
       endpoints,
+      endpointSettings: mapServices((service) => {
+        const regionKey = `${path}.region`;
+        if (entry.endpoints[service] !== undefined) {
+          const key = `${path}.endpoints.${service}`;
+          return templates[service].includes("{region}")
+            ? `${regionKey} or ${key} in ${file}`
+            : `${key} in ${file}`;
+        }
+        return templates[service].includes("{region}")
+          ? `${regionKey} in ${file}, or ${ENDPOINT_SETTINGS[service]}`
+          : ENDPOINT_SETTINGS[service];
+      }),
       sources,
       elb: { certificateIds: certificateIds.value },
       geminidb: { instanceIds: instanceIds.value },
@@ -534,6 +592,64 @@ const NO_CREDENTIALS_SHORT =
   "HWCERT_AUTH_TOKEN; or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK; or HWCERT_IAM_DOMAIN, HWCERT_IAM_USERNAME and HWCERT_IAM_PASSWORD";
 const NO_CREDENTIALS = `none configured: set exactly one method: ${NO_CREDENTIALS_SHORT} (each also as <NAME>_FILE)`;
 
+type Service = keyof TargetConfig["endpoints"];
+
+/** The order services are named in messages: IAM first (every target may need it). */
+const SERVICES = ["iam", "elb", "geminidb", "ccm"] as const satisfies readonly Service[];
+
+const ENDPOINT_SETTINGS = {
+  elb: "HWCERT_ELB_ENDPOINT",
+  geminidb: "HWCERT_GEMINIDB_ENDPOINT",
+  ccm: "HWCERT_CCM_ENDPOINT",
+  iam: "HWCERT_IAM_ENDPOINT",
+} as const satisfies Record<Service, SettingName>;
+
+function mapServices<T>(value: (service: Service) => T): Record<Service, T> {
+  return { elb: value("elb"), geminidb: value("geminidb"), ccm: value("ccm"), iam: value("iam") };
+}
+
+/**
+ * The services a target calls whose endpoint still comes from the region name: IAM (tokens,
+ * project and account lookups) and the polled sources, unless their endpoint was set in full.
+ */
+function regionDependentServices(
+  templates: Readonly<Record<Service, string>>,
+  sources: readonly SourceName[] | undefined,
+): Service[] {
+  return SERVICES.filter(
+    (service) =>
+      (service === "iam" || (sources ?? []).includes(service)) &&
+      templates[service].includes("{region}"),
+  );
+}
+
+/** "a", "a and b", "a, b and c". */
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? "")
+    : `${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
+}
+
+/**
+ * A region outside the known public list is a warning, not an error: private regions exist.
+ * Said only while some endpoint still depends on the region; `fix` names those endpoints.
+ */
+function warnUnknownRegion(
+  problems: Problems,
+  name: string,
+  region: string,
+  dependents: readonly string[],
+  fix: string,
+): void {
+  if (dependents.length === 0) return;
+  const suggestion = nearest(region, KNOWN_REGIONS);
+  const guess = suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`;
+  problems.warn(
+    name,
+    `"${region}" is not a known Huawei Cloud region${guess}; for a private region, set ${fix} to its API hosts`,
+  );
+}
+
 function readRegion(problems: Problems, name: string, value: string): string | undefined {
   return REGION_PATTERN.test(value)
     ? value
@@ -543,13 +659,23 @@ function readRegion(problems: Problems, name: string, value: string): string | u
       );
 }
 
+/**
+ * A project id: 32 lower-case hex characters, as IAM issues them (My Credentials > API
+ * Credentials lists them per region). A region name here is the commonest slip: project names
+ * are region names, so the console shows "ap-southeast-1" right next to the id.
+ */
 function readProjectId(problems: Problems, name: string, value: string): Read<string> {
-  return ID_PATTERN.test(value)
-    ? { value }
-    : problems.add(
-        name,
-        `"${value}" is not a project id (letters, digits, "-" and "_", at most 64)`,
-      );
+  if (PROJECT_ID_PATTERN.test(value)) return { value };
+  const unset = name.startsWith("HWCERT_PROJECT_ID") ? `unset ${name}` : "leave project_id out";
+  const why = /^[a-z]{2}-[a-z]+-\d+$/.test(value)
+    ? "looks like a project name (a region), not its id"
+    : /^[0-9a-fA-F]{32}$/.test(value)
+      ? "is not a project id: write it in lower case"
+      : "is not a project id: Huawei Cloud project ids are 32 hexadecimal characters";
+  return problems.add(
+    name,
+    `"${value}" ${why} (see My Credentials > API Credentials, or ${unset} to look the id up by region)`,
+  );
 }
 
 function readEndpoints(
@@ -594,7 +720,13 @@ export function readEndpoint(
   try {
     url = new URL(expanded);
   } catch {
-    return problems.add(name, `"${value}" is not a valid URL`);
+    // The commonest slip: a bare host name, which the URL parser refuses for want of a scheme.
+    return problems.add(
+      name,
+      !value.includes("://") && URL.canParse(`https://${expanded}`)
+        ? `"${value}" is not a valid URL: add the scheme, e.g. https://${value}`
+        : `"${value}" is not a valid URL`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return problems.add(name, `"${value}" must use https:// (or http:// for a local simulator)`);

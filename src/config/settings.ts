@@ -27,7 +27,7 @@ export const SETTINGS = [
     required: false,
     secret: false,
     description:
-      "Project ID of the region; unset = looked up through IAM by the region's name (GET /v3/projects?name=).",
+      "Project ID of the region (32 lower-case hex characters); unset = looked up through IAM by the region's name (GET /v3/projects?name=).",
   },
   {
     name: "HWCERT_AUTH_TOKEN",

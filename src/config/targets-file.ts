@@ -15,6 +15,7 @@ import {
   type CredentialFields,
   type CredentialNames,
 } from "./credentials.js";
+import { describeIssues } from "./file-issues.js";
 import type { Problems } from "./problems.js";
 import { Secret } from "./secret.js";
 
@@ -65,7 +66,11 @@ const targetSchema = z.strictObject({
   region: text,
   project_id: text.optional(),
   domain_id: text.optional(),
-  sources: z.union([z.array(text).min(1), text.transform((s) => s.split(","))]).optional(),
+  sources: z
+    .union([z.array(text).min(1, "lists no source"), text.transform((s) => s.split(","))], {
+      error: 'must be a list such as [elb, ccm] or text such as "elb,ccm"',
+    })
+    .optional(),
   endpoints: z
     .strictObject({
       elb: text.optional(),
@@ -74,8 +79,8 @@ const targetSchema = z.strictObject({
       iam: text.optional(),
     })
     .optional(),
-  elb_certificate_ids: z.array(text).min(1).optional(),
-  geminidb_instance_ids: z.array(text).min(1).optional(),
+  elb_certificate_ids: z.array(text).min(1, "lists no certificate id").optional(),
+  geminidb_instance_ids: z.array(text).min(1, "lists no instance id").optional(),
   credentials: credentialsSchema.optional(),
 });
 
@@ -93,15 +98,6 @@ export interface TargetsFile {
 }
 
 type FileCredentials = z.infer<typeof credentialsSchema>;
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let result = "";
-  for (const key of path) {
-    result +=
-      typeof key === "number" ? `[${String(key)}]` : `${result === "" ? "" : "."}${String(key)}`;
-  }
-  return result === "" ? "(top level)" : result;
-}
 
 export function readTargetsFile(
   problems: Problems,
@@ -131,10 +127,11 @@ export function readTargetsFile(
     }
     return undefined;
   }
-  const parsed = fileSchema.safeParse(document.toJS());
+  const data: unknown = document.toJS();
+  const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.add(`${where}: ${formatPath(issue.path)}`, issue.message);
+    for (const issue of describeIssues(fileSchema, data, parsed.error.issues)) {
+      problems.add(issue.path === "" ? where : `${where}: ${issue.path}`, issue.message);
     }
     return undefined;
   }

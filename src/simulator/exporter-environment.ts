@@ -20,3 +20,16 @@ export function exporterEnvironment(sim: Simulator): Record<string, string> {
     HWCERT_DOWNLOAD_ALLOWED_HOSTS: new URL(sim.endpoints.obs).hostname,
   };
 }
+
+/**
+ * Settings as `NAME=value` lines that a .env file and a POSIX shell both read the same way:
+ * values with anything beyond a plain set of characters are single-quoted (neither reads
+ * anything inside single quotes, so a value may not hold one).
+ */
+export function formatEnvironmentLines(settings: Readonly<Record<string, string>>): string[] {
+  return Object.entries(settings).map(([name, value]) => {
+    if (/^[\w.,:/@+*{}-]*$/.test(value)) return `${name}=${value}`;
+    if (value.includes("'")) throw new Error(`${name}: a value with ' cannot be quoted`);
+    return `${name}='${value}'`;
+  });
+}

@@ -47,7 +47,7 @@ export {
   type GeneratedChain,
   type KeyAlgorithm,
 } from "./certificates.js";
-export { exporterEnvironment } from "./exporter-environment.js";
+export { exporterEnvironment, formatEnvironmentLines } from "./exporter-environment.js";
 export {
   formatChinaStandardTime,
   formatIsoSeconds,

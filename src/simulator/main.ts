@@ -1,8 +1,10 @@
 // `node dist/simulator/main.js [--host H] [--base-port N]`: runs the simulator with the demo
-// scenario until SIGINT/SIGTERM and prints one JSON line saying where everything is. A dev and
-// demo tool only: every secret it prints is fake.
+// scenario until SIGINT/SIGTERM and prints the HWCERT_* settings an exporter needs to use it,
+// as lines to paste into a .env file or a shell: endpoints, project, token, sources and the
+// download allow-list of its file host. A dev and demo tool only: every secret it prints is fake.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
+import { exporterEnvironment, formatEnvironmentLines } from "./exporter-environment.js";
 import { seedDemoScenario } from "./scenario.js";
 import { startSimulator, type SimulatorOptions } from "./simulator.js";
 
@@ -33,18 +35,25 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const sim = await startSimulator(options);
   const scenario = await seedDemoScenario(sim, Date.now());
+  const { iam } = sim;
   process.stdout.write(
-    `${JSON.stringify({
-      endpoints: sim.endpoints,
-      projectId: sim.projectId,
-      region: sim.region,
-      authToken: sim.authToken,
-      iam: sim.iam.credentials,
-      elbCertificates: scenario.elb.length,
-      elbListeners: scenario.listeners.length,
-      geminidbInstances: scenario.geminidb.length,
-      ccmCertificates: scenario.ccm.length,
-    })}\n`,
+    [
+      `# Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates and ${String(scenario.listeners.length)} listeners, ${String(scenario.geminidb.length)} GeminiDB instances, ${String(scenario.ccm.length)} CCM certificates.`,
+      "# Settings for an exporter to use it: paste them into .env (or export them), then npm start.",
+      ...formatEnvironmentLines({
+        ...exporterEnvironment(sim),
+        // The demo scenario holds certificates of all three sources.
+        HWCERT_SOURCES: "elb,geminidb,ccm",
+      }),
+      "# Or sign in as the simulated IAM user instead of HWCERT_AUTH_TOKEN:",
+      ...formatEnvironmentLines({
+        HWCERT_IAM_DOMAIN: iam.credentials.domain,
+        HWCERT_IAM_USERNAME: iam.credentials.username,
+        HWCERT_IAM_PASSWORD: iam.credentials.password,
+      }).map((line) => `# ${line}`),
+      "# Ctrl-C stops the simulator.",
+      "",
+    ].join("\n"),
   );
 
   await new Promise<void>((resolve) => {

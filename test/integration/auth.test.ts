@@ -184,6 +184,34 @@ describe("project discovery", () => {
     const lookups = sim.requests.filter((r) => r.path === "/v3/projects" && r.status === 200);
     expect(lookups).toHaveLength(1);
   });
+
+  it("names the host and the settings behind it when IAM cannot be reached", async () => {
+    exporter = await startTestDaemon(sim, {
+      HWCERT_PROJECT_ID: undefined,
+      HWCERT_REGION: "ap-southeast-9",
+      HWCERT_IAM_ENDPOINT: "https://iam.{region}.invalid",
+      HWCERT_SOURCES: "elb",
+    });
+    await exporter.waitForPolls(1);
+    const expected =
+      "iam list_projects: no response: cannot reach iam.ap-southeast-9.invalid (DNS: no such host, ENOTFOUND): check HWCERT_REGION or HWCERT_IAM_ENDPOINT";
+    // The log line of the failing poll...
+    const [line, ...more] = exporter.logs.withMessage("project lookup failed");
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      source: "elb",
+      reason: "network",
+      host: "iam.ap-southeast-9.invalid",
+      error: { message: expected },
+    });
+    // ...and the status page, which shows the same message.
+    const page = (await (await fetch(`${exporter.baseUrl}/?format=json`)).json()) as {
+      problems: { source: string; reason: string | null; message: string }[];
+    };
+    expect(page.problems).toEqual([
+      expect.objectContaining({ source: "elb", reason: "network", message: expected }),
+    ]);
+  });
 });
 
 describe("several targets", () => {

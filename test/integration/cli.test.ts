@@ -195,6 +195,22 @@ describe("check: exit codes follow the certificates' real expiry", () => {
     expect(result.stdout).toContain("Exit 3 (unreadable): 1 source or CA link could not be read.");
   });
 
+  it("names the unreachable host and the settings behind it", async () => {
+    const result = await check([], {
+      HWCERT_REGION: "ap-southeast-9",
+      HWCERT_PROJECT_ID: "",
+      HWCERT_IAM_ENDPOINT: "https://iam.{region}.invalid",
+      HWCERT_SOURCES: "elb",
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      'configuration warning: HWCERT_REGION: "ap-southeast-9" is not a known Huawei Cloud region; for a private region, set HWCERT_IAM_ENDPOINT to its API hosts\n',
+    );
+    expect(result.stdout).toContain(
+      "network: iam list_projects: no response: cannot reach iam.ap-southeast-9.invalid (DNS: no such host, ENOTFOUND): check HWCERT_REGION or HWCERT_IAM_ENDPOINT",
+    );
+  });
+
   it("still exits 2 for an expired certificate while another source is down", async () => {
     await addCertificate("gone", -400, -2);
     sim.faults.add({ service: "geminidb", action: { kind: "status", status: 403 } });
@@ -343,6 +359,22 @@ describe("config check, --version, --help", () => {
       expect(child.stdout()).toMatch(new RegExp(`\n {4}project +${sim.projectId}\n`));
       expect(child.stdout()).not.toContain(sim.authToken);
     }
+  });
+
+  it("shows an unknown region as a warning and still exits 0", async () => {
+    const child = spawnExporter(
+      {
+        ...environment,
+        HWCERT_REGION: "ap-southeast-9",
+        HWCERT_IAM_ENDPOINT: "https://iam.{region}.myhuaweicloud.com",
+      },
+      { args: ["config", "check"] },
+    );
+    expect(await child.exited).toBe(0);
+    expect(child.stdout()).toMatch(
+      /^configuration is valid\n\nwarning: HWCERT_REGION: "ap-southeast-9" is not a known Huawei Cloud region; for a private region, set HWCERT_IAM_ENDPOINT to its API hosts\n\n/,
+    );
+    expect(child.stderr()).toBe("");
   });
 
   it("exits 1 with every problem on an invalid configuration", async () => {

@@ -108,7 +108,7 @@ describe("exporter process", () => {
       'configuration error: HWCERT_POLL_SCHEDULE: "61 * * * *" is not a valid cron expression (61 is a invalid expression for minute)',
       'configuration error: HWCERT_LISTEN_ADDRESS: "localhost" is not a listen address (expected host:port, e.g. 0.0.0.0:10057 or [::]:10057)',
       "configuration error: HWCERT_REGION: is required but not set (or list targets in HWCERT_CONFIG_FILE)",
-      'configuration error: HWCERT_ELB_ENDPOINT: "elb.example.com" is not a valid URL',
+      'configuration error: HWCERT_ELB_ENDPOINT: "elb.example.com" is not a valid URL: add the scheme, e.g. https://elb.example.com',
       "5 configuration error(s); the exporter did not start.",
     ]);
     expect(exporter.stdout()).toBe("");
@@ -120,15 +120,72 @@ describe("exporter process", () => {
     expect(exporter.stderr()).not.toContain(sim.authToken);
   });
 
-  it("exits 1 with a clear message when the port is taken", async () => {
+  it("exits 1 naming HWCERT_LISTEN_ADDRESS when the port is taken", async () => {
     const first = spawnExporter(environment);
     const address = await first.listening;
     const second = spawnExporter({ ...environment, HWCERT_LISTEN_ADDRESS: address });
     expect(await second.exited).toBe(1);
-    expect(second.stderr()).toBe(`start-up failed: cannot listen on ${address} (EADDRINUSE)\n`);
+    expect(second.stderr()).toBe(
+      `start-up failed: HWCERT_LISTEN_ADDRESS: cannot listen on ${address}: address already in use (EADDRINUSE); another process holds the port — choose another HWCERT_LISTEN_ADDRESS, or stop that process\n`,
+    );
     first.child.kill("SIGINT");
     expect(await first.exited).toBe(0);
   });
+
+  it.each([
+    [
+      // TEST-NET-1 (RFC 5737): never an address of this machine.
+      "192.0.2.1:10057",
+      "start-up failed: HWCERT_LISTEN_ADDRESS: cannot listen on 192.0.2.1:10057: address not available (EADDRNOTAVAIL); 192.0.2.1 is not an address of this machine — use 0.0.0.0 (every interface) or one of its own addresses in HWCERT_LISTEN_ADDRESS\n",
+    ],
+    [
+      "exporter.invalid:10057",
+      "start-up failed: HWCERT_LISTEN_ADDRESS: cannot listen on exporter.invalid:10057: host name exporter.invalid not found (ENOTFOUND) — use an IP address in HWCERT_LISTEN_ADDRESS\n",
+    ],
+  ])(
+    "exits 1 naming HWCERT_LISTEN_ADDRESS=%s when it cannot listen there",
+    async (address, message) => {
+      const exporter = spawnExporter({ ...environment, HWCERT_LISTEN_ADDRESS: address });
+      expect(await exporter.exited).toBe(1);
+      expect(exporter.stderr()).toBe(message);
+    },
+  );
+
+  it("warns about an unknown region at start, then names the host it cannot reach", async () => {
+    const exporter = spawnExporter({
+      ...environment,
+      HWCERT_REGION: "ap-southeast-9",
+      HWCERT_PROJECT_ID: "",
+      HWCERT_IAM_ENDPOINT: "https://iam.{region}.invalid",
+      HWCERT_SOURCES: "elb",
+    });
+    await exporter.listening;
+    const deadline = Date.now() + 20_000;
+    while (!exporter.stdout().includes('"msg":"project lookup failed"')) {
+      if (Date.now() > deadline) throw new Error(`no lookup failure logged:\n${exporter.stdout()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    exporter.child.kill("SIGTERM");
+    expect(await exporter.exited).toBe(0);
+    const lines = exporter
+      .stdout()
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line["msg"] === "configuration warning")).toMatchObject({
+      level: "warn",
+      warning:
+        'HWCERT_REGION: "ap-southeast-9" is not a known Huawei Cloud region; for a private region, set HWCERT_IAM_ENDPOINT to its API hosts',
+    });
+    expect(lines.find((line) => line["msg"] === "project lookup failed")).toMatchObject({
+      reason: "network",
+      host: "iam.ap-southeast-9.invalid",
+      error: {
+        message:
+          "iam list_projects: no response: cannot reach iam.ap-southeast-9.invalid (DNS: no such host, ENOTFOUND): check HWCERT_REGION or HWCERT_IAM_ENDPOINT",
+      },
+    });
+  }, 30_000);
 
   it("loads .env from the working directory, with the environment winning", async () => {
     const folder = mkdtempSync(join(tmpdir(), "hwcert-env-"));

@@ -193,23 +193,45 @@ describe("createCloudClient", () => {
     expect(codes()).toEqual(["0", "0", "0"]);
     expect(error.reason).toBe("timeout");
     expect(error.message).toBe(
-      "elb list_certificates: no response: no complete answer within 100 ms",
+      `elb list_certificates: no response: no complete answer from ${new URL(baseUrl).host} within 100 ms`,
     );
   });
 
-  it("retries a refused connection and reports no status", async () => {
+  it("retries a refused connection and reports no status, naming the host and its settings", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const { cloud, codes } = client();
+    const { cloud, codes } = client({
+      hostHints: { elb: "HWCERT_REGION or HWCERT_ELB_ENDPOINT" },
+    });
     const error = await cloudFailure(
-      cloud.getJson({ ...get, url: `http://127.0.0.1:${port}/x?sig=S` }),
+      cloud.getJson({ ...get, url: `http://127.0.0.1:${port}/v3/p/elb/certificates?sig=S` }),
     );
     expect(codes()).toEqual(["0", "0", "0"]);
     expect(error.reason).toBe("network");
+    expect(error.host).toBe(`127.0.0.1:${port}`);
     expect(error.message).toBe(
-      "elb list_certificates: no response: connection failure (ECONNREFUSED)",
+      `elb list_certificates: no response: cannot reach 127.0.0.1:${port} (connection refused, ECONNREFUSED): check HWCERT_REGION or HWCERT_ELB_ENDPOINT`,
+    );
+    expect(error.toLogFields()).toMatchObject({ host: `127.0.0.1:${port}`, reason: "network" });
+  });
+
+  it("names a host that DNS does not know, and never the path or query", async () => {
+    const { cloud } = client({
+      retry: { ...FAST_RETRY, limit: 0 },
+      hostHints: { iam: "HWCERT_REGION or HWCERT_IAM_ENDPOINT" },
+    });
+    const error = await cloudFailure(
+      cloud.getJson({
+        service: "iam",
+        operation: "list_projects",
+        url: "https://iam.ap-southeast-9.invalid/v3/projects?name=ap-southeast-9",
+      }),
+    );
+    expect(error.reason).toBe("network");
+    expect(error.message).toBe(
+      "iam list_projects: no response: cannot reach iam.ap-southeast-9.invalid (DNS: no such host, ENOTFOUND): check HWCERT_REGION or HWCERT_IAM_ENDPOINT",
     );
   });
 

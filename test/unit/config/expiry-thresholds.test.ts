@@ -129,10 +129,12 @@ describe("thresholds in HWCERT_CONFIG_FILE", () => {
     );
   });
 
-  it("refuses unknown keys and a missing time", () => {
+  it("refuses a misspelt key once, naming the key meant, and a missing time", () => {
     expect(errorsOf({}, `${TARGETS}thresholds:\n  ins-9: { warning: 2d, critcal: 1d }\n`)).toEqual([
-      `HWCERT_CONFIG_FILE: ${FILE}: thresholds.ins-9.critical: Invalid input: expected string, received undefined`,
-      `HWCERT_CONFIG_FILE: ${FILE}: thresholds.ins-9: Unrecognized key: "critcal"`,
+      `HWCERT_CONFIG_FILE: ${FILE}: thresholds.ins-9: unknown key "critcal"; did you mean "critical"?`,
+    ]);
+    expect(errorsOf({}, `${TARGETS}thresholds:\n  ins-9: { warning: 2d }\n`)).toEqual([
+      `HWCERT_CONFIG_FILE: ${FILE}: thresholds.ins-9: "critical" is required`,
     ]);
   });
 

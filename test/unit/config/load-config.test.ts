@@ -157,9 +157,29 @@ describe("loadConfig", () => {
     ],
     [
       { HWCERT_PROJECT_ID: "../etc" },
-      'HWCERT_PROJECT_ID: "../etc" is not a project id (letters, digits, "-" and "_", at most 64)',
+      'HWCERT_PROJECT_ID: "../etc" is not a project id: Huawei Cloud project ids are 32 hexadecimal characters (see My Credentials > API Credentials, or unset HWCERT_PROJECT_ID to look the id up by region)',
+    ],
+    [
+      { HWCERT_PROJECT_ID: "my-project" },
+      'HWCERT_PROJECT_ID: "my-project" is not a project id: Huawei Cloud project ids are 32 hexadecimal characters (see My Credentials > API Credentials, or unset HWCERT_PROJECT_ID to look the id up by region)',
+    ],
+    [
+      { HWCERT_PROJECT_ID: "ap-southeast-1" },
+      'HWCERT_PROJECT_ID: "ap-southeast-1" looks like a project name (a region), not its id (see My Credentials > API Credentials, or unset HWCERT_PROJECT_ID to look the id up by region)',
+    ],
+    [
+      { HWCERT_PROJECT_ID: "0605767F3E00D4A72F4BC01F8D0E8B1A" },
+      'HWCERT_PROJECT_ID: "0605767F3E00D4A72F4BC01F8D0E8B1A" is not a project id: write it in lower case (see My Credentials > API Credentials, or unset HWCERT_PROJECT_ID to look the id up by region)',
+    ],
+    [
+      { HWCERT_PROJECT_ID: "0605767f3e00d4a72f4bc01f8d0e8b1" },
+      'HWCERT_PROJECT_ID: "0605767f3e00d4a72f4bc01f8d0e8b1" is not a project id: Huawei Cloud project ids are 32 hexadecimal characters (see My Credentials > API Credentials, or unset HWCERT_PROJECT_ID to look the id up by region)',
     ],
     [{ HWCERT_ELB_ENDPOINT: "not a url" }, 'HWCERT_ELB_ENDPOINT: "not a url" is not a valid URL'],
+    [
+      { HWCERT_IAM_ENDPOINT: "iam.{region}.myhuaweicloud.com" },
+      'HWCERT_IAM_ENDPOINT: "iam.{region}.myhuaweicloud.com" is not a valid URL: add the scheme, e.g. https://iam.{region}.myhuaweicloud.com',
+    ],
     [
       { HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" },
       'HWCERT_GEMINIDB_ENDPOINT: "ftp://x.example" must use https:// (or http:// for a local simulator)',
@@ -212,7 +232,19 @@ describe("loadConfig", () => {
     ],
     [
       { HWCERT_REGOIN: "x" },
-      "HWCERT_REGOIN: unknown setting (check the spelling; see config/example.env)",
+      "HWCERT_REGOIN: unknown setting; did you mean HWCERT_REGION? (see config/example.env)",
+    ],
+    [
+      { HWCERT_LISTEN_ADRESS: "127.0.0.1:9000" },
+      "HWCERT_LISTEN_ADRESS: unknown setting; did you mean HWCERT_LISTEN_ADDRESS? (see config/example.env)",
+    ],
+    [
+      { HWCERT_AUTH_TOKEN_FILES: "/run/t" },
+      "HWCERT_AUTH_TOKEN_FILES: unknown setting; did you mean HWCERT_AUTH_TOKEN_FILE? (see config/example.env)",
+    ],
+    [
+      { HWCERT_TYPO: "x" },
+      "HWCERT_TYPO: unknown setting (check the spelling; see config/example.env)",
     ],
     [
       { HWCERT_SOURCES: "elb,acm" },
@@ -245,6 +277,60 @@ describe("loadConfig", () => {
     expect(target.sources).toEqual(["elb", "ccm"]);
     expect(target.domainId).toBe("0970dd7a1300f5672ff2c003c60ae115");
     expect(target.endpoints.ccm).toBe("http://127.0.0.1:9000");
+  });
+
+  it.each<[string, Environment, readonly string[]]>([
+    ["a known region", {}, []],
+    [
+      "a region that is not a known public one",
+      { HWCERT_REGION: "ap-southeast-9" },
+      [
+        'HWCERT_REGION: "ap-southeast-9" is not a known Huawei Cloud region; for a private region, set HWCERT_IAM_ENDPOINT, HWCERT_ELB_ENDPOINT and HWCERT_GEMINIDB_ENDPOINT to its API hosts',
+      ],
+    ],
+    [
+      "a misspelt region, with the nearest known one",
+      { HWCERT_REGION: "ap-southaest-1", HWCERT_SOURCES: "elb" },
+      [
+        'HWCERT_REGION: "ap-southaest-1" is not a known Huawei Cloud region (did you mean "ap-southeast-1"?); for a private region, set HWCERT_IAM_ENDPOINT and HWCERT_ELB_ENDPOINT to its API hosts',
+      ],
+    ],
+    [
+      "a private region whose endpoints are all set",
+      {
+        HWCERT_REGION: "cn-private-1",
+        HWCERT_SOURCES: "elb",
+        HWCERT_ELB_ENDPOINT: "https://elb.cloud.example",
+        HWCERT_IAM_ENDPOINT: "https://iam.cloud.example",
+      },
+      [],
+    ],
+    [
+      "a private region with one endpoint left to the region",
+      {
+        HWCERT_REGION: "cn-private-1",
+        HWCERT_SOURCES: "elb,ccm",
+        HWCERT_ELB_ENDPOINT: "https://elb.cloud.example",
+      },
+      [
+        'HWCERT_REGION: "cn-private-1" is not a known Huawei Cloud region; for a private region, set HWCERT_IAM_ENDPOINT and HWCERT_CCM_ENDPOINT to its API hosts',
+      ],
+    ],
+  ])("warns, without refusing, about %s", (_name, overrides, warnings) => {
+    const result = load(overrides);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual(warnings);
+  });
+
+  it("names the settings that decide each endpoint, for errors that cannot reach it", () => {
+    const result = load({ HWCERT_ELB_ENDPOINT: "https://elb.example.test" });
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    expect(result.config.targets[0]!.endpointSettings).toEqual({
+      elb: "HWCERT_ELB_ENDPOINT",
+      geminidb: "HWCERT_REGION or HWCERT_GEMINIDB_ENDPOINT",
+      ccm: "HWCERT_REGION or HWCERT_CCM_ENDPOINT",
+      iam: "HWCERT_REGION or HWCERT_IAM_ENDPOINT",
+    });
   });
 
   it("leaves the project id to IAM when it is not set", () => {

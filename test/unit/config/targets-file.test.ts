@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, type Environment } from "../../../src/config/load-config.js";
 
 const FILE = "/etc/hwcert/targets.yaml";
+const PROJECT = "0605767f3e00d4a72f4bc01f8d0e8b1a";
 
 function load(content: string, env: Environment = {}, secrets: Record<string, string> = {}) {
   return loadConfig(
@@ -104,20 +105,7 @@ targets:
       ],
     ],
     ["no targets", "targets: []\n", {}, [`HWCERT_CONFIG_FILE: ${FILE}: targets: lists no target`]],
-    [
-      "an unknown key",
-      "targets:\n  - region: ap-southeast-1\n    regoin: x\n",
-      {},
-      [`HWCERT_CONFIG_FILE: ${FILE}: targets[0]: Unrecognized key: "regoin"`],
-    ],
-    [
-      "a missing region",
-      "targets:\n  - project_id: abc\n",
-      {},
-      [
-        `HWCERT_CONFIG_FILE: ${FILE}: targets[0].region: Invalid input: expected string, received undefined`,
-      ],
-    ],
+
     [
       "a bad region and endpoint",
       "targets:\n  - region: Mars\n    endpoints: {elb: 'not a url'}\n",
@@ -153,10 +141,10 @@ targets:
     ],
     [
       "a target polled twice",
-      "targets:\n  - {region: ap-southeast-1, project_id: p1}\n  - {region: ap-southeast-1, project_id: p1, sources: [elb]}\n",
+      `targets:\n  - {region: ap-southeast-1, project_id: ${PROJECT}}\n  - {region: ap-southeast-1, project_id: ${PROJECT}, sources: [elb]}\n`,
       {},
       [
-        `HWCERT_CONFIG_FILE: ${FILE}: targets[1]: polls elb of project p1 in ap-southeast-1 again (already in targets[0])`,
+        `HWCERT_CONFIG_FILE: ${FILE}: targets[1]: polls elb of project ${PROJECT} in ap-southeast-1 again (already in targets[0])`,
       ],
     ],
     [
@@ -191,6 +179,124 @@ targets:
     expect(result.ok ? [] : result.errors).toEqual([
       'HWCERT_CONFIG_FILE: cannot read "/nope.yaml" (ENOENT)',
     ]);
+  });
+});
+
+describe("HWCERT_CONFIG_FILE mistakes: one plain sentence each", () => {
+  const at = (path: string): string => `HWCERT_CONFIG_FILE: ${FILE}: ${path}`;
+  it.each<[string, string, readonly string[]]>([
+    [
+      "a misspelt required key, said once",
+      "targets:\n  - regoin: ap-southeast-1\n",
+      [`${at("targets[0]")}: unknown key "regoin"; did you mean "region"?`],
+    ],
+    [
+      "a misspelt optional key next to a valid region",
+      "targets:\n  - region: ap-southeast-1\n    projectid: x\n",
+      [`${at("targets[0]")}: unknown key "projectid"; did you mean "project_id"?`],
+    ],
+    [
+      "a key nothing resembles, with the valid keys",
+      "targets:\n  - region: ap-southeast-1\n    colour: blue\n",
+      [
+        `${at("targets[0]")}: unknown key "colour" (valid keys: name, region, project_id, domain_id, sources, endpoints, elb_certificate_ids, geminidb_instance_ids, credentials)`,
+      ],
+    ],
+    [
+      "a misspelt key inside credentials",
+      "targets:\n  - region: ap-southeast-1\n    credentials: {token_flie: /run/t}\n",
+      [`${at("targets[0].credentials")}: unknown key "token_flie"; did you mean "token_file"?`],
+    ],
+    [
+      "a misspelt endpoint",
+      "targets:\n  - region: ap-southeast-1\n    endpoints: {gemindb: https://x.example}\n",
+      [`${at("targets[0].endpoints")}: unknown key "gemindb"; did you mean "geminidb"?`],
+    ],
+    [
+      "a misspelt top-level key",
+      "target:\n  - region: ap-southeast-1\n",
+      [`HWCERT_CONFIG_FILE: ${FILE}: unknown key "target"; did you mean "targets"?`],
+    ],
+    [
+      "a missing region",
+      "targets:\n  - project_id: 0605767f3e00d4a72f4bc01f8d0e8b1a\n",
+      [`${at("targets[0]")}: "region" is required`],
+    ],
+    [
+      "a threshold without its critical limit",
+      "targets:\n  - region: ap-southeast-1\nthresholds:\n  cert-1: {warning: 14d}\n",
+      [`${at("thresholds.cert-1")}: "critical" is required`],
+    ],
+    [
+      "an empty region",
+      "targets:\n  - region:\n",
+      [`${at("targets[0].region")}: is empty; it must be text`],
+    ],
+    [
+      "a number where text belongs",
+      "targets:\n  - region: ap-southeast-1\n    elb_certificate_ids: [12345]\n",
+      [`${at("targets[0].elb_certificate_ids[0]")}: must be text, not a number; put it in quotes`],
+    ],
+    [
+      "one target instead of a list",
+      "targets:\n  region: ap-southeast-1\n",
+      [`${at("targets")}: must be a list, not a mapping`],
+    ],
+    [
+      "sources as a number",
+      "targets:\n  - region: ap-southeast-1\n    sources: 3\n",
+      [`${at("targets[0].sources")}: must be a list such as [elb, ccm] or text such as "elb,ccm"`],
+    ],
+    [
+      "an empty id list",
+      "targets:\n  - region: ap-southeast-1\n    geminidb_instance_ids: []\n",
+      [`${at("targets[0].geminidb_instance_ids")}: lists no instance id`],
+    ],
+    [
+      "an empty file",
+      "",
+      [
+        `HWCERT_CONFIG_FILE: ${FILE}: the file is empty; it must hold a targets: list (see config/targets.example.yaml)`,
+      ],
+    ],
+    [
+      "a list at the top",
+      "- region: ap-southeast-1\n",
+      [`HWCERT_CONFIG_FILE: ${FILE}: must be a mapping with a targets: list, not a list`],
+    ],
+    [
+      "a project name instead of its id",
+      "targets:\n  - region: ap-southeast-1\n    project_id: ap-southeast-1\n",
+      [
+        `${at("targets[0].project_id")}: "ap-southeast-1" looks like a project name (a region), not its id (see My Credentials > API Credentials, or leave project_id out to look the id up by region)`,
+      ],
+    ],
+  ])("%s", (_name, content, expected) => {
+    expect(errorsOf(content)).toEqual(expected);
+  });
+
+  it("warns about a region that is not a known public one, naming the target's endpoints", () => {
+    const result = load(
+      "targets:\n  - region: ap-southeast-9\n    sources: [elb]\n    endpoints: {iam: https://iam.example.test}\n",
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      `${at("targets[0].region")}: "ap-southeast-9" is not a known Huawei Cloud region; for a private region, set endpoints.elb of the target (or HWCERT_ELB_ENDPOINT for every target) to its API hosts`,
+    ]);
+  });
+
+  it("names the settings behind each endpoint of a file target", () => {
+    const result = load(
+      "targets:\n  - region: ap-southeast-1\n    endpoints: {iam: 'https://iam.{region}.example.test', elb: https://elb.example.test}\n",
+      { HWCERT_GEMINIDB_ENDPOINT: "https://nosql.example.test" },
+    );
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    expect(result.config.targets[0]?.endpointSettings).toEqual({
+      iam: `targets[0].region or targets[0].endpoints.iam in ${FILE}`,
+      elb: `targets[0].endpoints.elb in ${FILE}`,
+      geminidb: "HWCERT_GEMINIDB_ENDPOINT",
+      ccm: `targets[0].region in ${FILE}, or HWCERT_CCM_ENDPOINT`,
+    });
   });
 });
 
