@@ -127,12 +127,8 @@ describe("ELB certificates, demo scenario", () => {
     const warning = exporter.logs
       .withMessage("resource problem")
       .find((entry) => entry["resourceId"] === broken.id);
-    expect(warning).toMatchObject({
-      level: "warn",
-      source: "elb",
-      resourceName: broken.spec.name,
-      reason: expect.stringMatching(/^bad_(pem|certificate)$/),
-    });
+    expect(warning).toMatchObject({ level: "warn", source: "elb", resourceName: broken.spec.name });
+    expect(["bad_pem", "bad_certificate"]).toContain(warning?.["reason"]);
     expect(
       valueOf(samples, "hwcert_resource_problem", {
         source: "elb",
