@@ -2,7 +2,8 @@
 // certificate has a broken PEM, a GeminiDB instance's download-link API fails and a CCM
 // certificate's details fail. Each is named in hwcert_resource_problem and on the status page,
 // logged at warn once (then at debug), kept through a failed poll of its source, and gone with
-// one info line at the first poll after it is fixed. hwcert_errors_total counts every poll.
+// one info line at the first poll after it is fixed. hwcert_errors_total counts every poll. A
+// configured ELB certificate whose details call fails keeps its last good series meanwhile.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -205,5 +206,71 @@ describe("per-resource problems over several polls", () => {
     const json = await status();
     expect(json.problems).toEqual([]);
     expect(json.summary["resourceProblems"]).toBe(0);
+  });
+});
+
+describe("a configured ELB certificate whose details call fails", () => {
+  let sim: Simulator;
+  let exporter: TestDaemon;
+  const ids = { failing: "", fine: "" };
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    const now = Date.now();
+    for (const key of ["failing", "fine"] as const) {
+      const chain = await generateChain({
+        commonName: `${key}.example.com`,
+        notBefore: new Date(now - 10 * DAY),
+        notAfter: new Date(now + 80 * DAY),
+        depth: 1,
+      });
+      ids[key] = sim.elb.add({ name: key, certificate: chain.certificatePem });
+    }
+    exporter = await startTestDaemon(sim, {
+      HWCERT_ELB_CERTIFICATE_IDS: `${ids.failing},${ids.fine}`,
+    });
+    await exporter.waitForPolls(1);
+  });
+
+  afterAll(async () => {
+    await (exporter as TestDaemon | undefined)?.stop();
+    await (sim as Simulator | undefined)?.close();
+  });
+
+  it("keeps its last good series with the failure as its problem, until a call succeeds", async () => {
+    const fault = sim.faults.add({
+      service: "elb",
+      match: { operation: "elb.showCertificate", pathIncludes: ids.failing },
+      action: { kind: "status", status: 503 },
+    });
+    await exporter.daemon.pollNow();
+    await exporter.daemon.pollNow();
+    let samples = await exporter.scrape();
+    expect(valueOf(samples, "hwcert_source_up", { source: "elb" })).toBe(1);
+    expect(select(samples, "hwcert_certificate_not_after_timestamp_seconds")).toHaveLength(2);
+    expect(select(samples, PROBLEM).map((sample) => sample.labels)).toEqual([
+      {
+        source: "elb",
+        region: sim.region,
+        project_id: sim.projectId,
+        resource_id: ids.failing,
+        resource_name: "failing",
+        reason: "http_5xx",
+      },
+    ]);
+    const lines = exporter.logs.entries().filter((entry) => entry["resourceId"] === ids.failing);
+    expect(lines.map((entry) => `${String(entry["level"])} ${String(entry["msg"])}`)).toEqual([
+      "warn resource problem",
+      "debug resource problem unchanged",
+    ]);
+    expect(lines[0]?.["detail"]).toMatch(/^details could not be read: elb .*HTTP 503/);
+
+    sim.faults.remove(fault);
+    await exporter.daemon.pollNow();
+    samples = await exporter.scrape();
+    expect(select(samples, PROBLEM)).toEqual([]);
+    expect(exporter.logs.withMessage("resource problem resolved")).toMatchObject([
+      { level: "info", resourceId: ids.failing, reason: "http_5xx" },
+    ]);
   });
 });
