@@ -7,7 +7,7 @@
 // never fails certificate discovery.
 
 import pLimit from "p-limit";
-import type { ParsedBundle, ParsedCertificate } from "../certs/types.js";
+import type { BundleIssue, ParsedBundle, ParsedCertificate } from "../certs/types.js";
 import { parseApiTime } from "../cloud/api-time.js";
 import {
   listElbCertificatePages,
@@ -21,6 +21,7 @@ import type { Logger } from "../log/logger.js";
 import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { quoteIssues, readableCount } from "./resource-problems.js";
 import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
@@ -358,8 +359,9 @@ function buildState(
   } else {
     const bundle = deps.bundles.parse(certificate.certificatePem);
     certificates = bundle.certificates;
-    problems.push(...pemProblems(bundle));
-    for (const problem of problems) if (isPemProblem(problem)) deps.recordError(problem.reason);
+    const unreadable = pemProblems(bundle);
+    for (const problem of unreadable) deps.recordError(problem.reason);
+    problems.push(...unreadable);
   }
   if (detailsFailed !== null) problems.push(detailsFailed);
 
@@ -382,29 +384,21 @@ function buildState(
   return { ...identity, expireTimeSeconds, certificates, problems };
 }
 
-/** Most issue details one problem message quotes; the rest are counted. */
-const MAX_QUOTED_ISSUES = 3;
-
 /**
  * The unreadable parts of a PEM, one problem per reason (a block that is not PEM, one that is
  * not a certificate), each saying how much of the PEM could still be read.
  */
 function pemProblems(bundle: ParsedBundle): ResourceProblem[] {
-  const byReason = new Map<ErrorReason, string[]>();
+  const byReason = new Map<ErrorReason, BundleIssue[]>();
   for (const issue of bundle.issues) {
     const reason = issue.kind === "bad_pem" ? "bad_pem" : "bad_certificate";
-    const details = byReason.get(reason) ?? [];
-    if (!details.includes(issue.detail)) details.push(issue.detail);
-    byReason.set(reason, details);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), issue]);
   }
-  const readable = bundle.certificates.length;
-  const rest = `${readable === 0 ? "no" : String(readable)} readable certificate${readable === 1 ? "" : "s"} in the PEM`;
-  return [...byReason].map(([reason, details]) => {
-    const quoted = details.slice(0, MAX_QUOTED_ISSUES).join("; ");
-    const more =
-      details.length > MAX_QUOTED_ISSUES ? ` (+${details.length - MAX_QUOTED_ISSUES} more)` : "";
-    return { reason, message: `${quoted}${more}; ${rest}` };
-  });
+  const readable = `${readableCount(bundle.certificates.length)} in the PEM`;
+  return [...byReason].map(([reason, issues]) => ({
+    reason,
+    message: `${quoteIssues(issues)}; ${readable}`,
+  }));
 }
 
 function toIdentity(

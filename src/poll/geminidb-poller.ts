@@ -22,6 +22,7 @@ import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { quoteIssues, readableCount } from "./resource-problems.js";
 import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
@@ -339,16 +340,10 @@ async function probeInstance(
   return { ...base, certOrigin: "download_link", links: states };
 }
 
-/** Most issue details one problem message quotes; the rest are counted. */
-const MAX_QUOTED_ISSUES = 3;
-
 /** What of a downloaded CA file could not be read, and how much could. */
 function contentMessage(bundle: ParsedBundle): string {
-  const details = [...new Set(bundle.issues.map((issue) => issue.detail))];
-  const quoted = details.slice(0, MAX_QUOTED_ISSUES).join("; ");
-  const more =
-    details.length > MAX_QUOTED_ISSUES ? ` (+${details.length - MAX_QUOTED_ISSUES} more)` : "";
+  const issues = quoteIssues(bundle.issues);
   const readable = bundle.certificates.length;
-  if (readable === 0) return `the CA file holds no readable certificate: ${quoted}${more}`;
-  return `the CA file has unreadable parts: ${quoted}${more}; ${readable} readable certificate${readable === 1 ? "" : "s"}`;
+  if (readable === 0) return `the CA file holds no readable certificate: ${issues}`;
+  return `the CA file has unreadable parts: ${issues}; ${readableCount(readable)}`;
 }

@@ -3,6 +3,7 @@
 // from poll to poll, so the three never disagree. Pure: it reads the problems the pollers stored
 // with each resource and decides nothing itself.
 
+import type { BundleIssue } from "../certs/types.js";
 import type { ResourceProblem, SourceSnapshot } from "./snapshot.js";
 
 /** What kind of resource a problem belongs to, by source. */
@@ -51,4 +52,23 @@ export function resourceProblems(source: SourceSnapshot): LocatedProblem[] {
     }
   }
   return found;
+}
+
+/** Most issue details one problem message quotes; the rest are counted. */
+const MAX_QUOTED_ISSUES = 3;
+
+/**
+ * The distinct details of a bundle's issues for a problem message, e.g. `PEM certificate block
+ * 2 is not valid base64; ZIP entry 1 is encrypted (+2 more)`: short, and as stable as the bytes.
+ */
+export function quoteIssues(issues: readonly BundleIssue[]): string {
+  const details = [...new Set(issues.map((issue) => issue.detail))];
+  const quoted = details.slice(0, MAX_QUOTED_ISSUES).join("; ");
+  const rest = details.length - MAX_QUOTED_ISSUES;
+  return rest > 0 ? `${quoted} (+${String(rest)} more)` : quoted;
+}
+
+/** `no readable certificates`, `1 readable certificate`, `3 readable certificates`. */
+export function readableCount(count: number): string {
+  return `${count === 0 ? "no" : String(count)} readable certificate${count === 1 ? "" : "s"}`;
 }
