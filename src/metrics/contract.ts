@@ -172,6 +172,11 @@ export const METRICS = {
       "resource_name",
     ],
   },
+  resourceProblem: {
+    name: "hwcert_resource_problem",
+    help: `1 while a resource (ELB certificate, GeminiDB instance, CCM certificate) cannot be read, wholly or in part, for the reason; absent from the first poll that reads it cleanly. ${POLLED}`,
+    labelNames: ["source", "region", "project_id", "resource_id", "resource_name", "reason"],
+  },
   sourceUp: {
     name: "hwcert_source_up",
     help: `1 when the last poll's discovery of the source succeeded, else 0. ${POLLED}`,

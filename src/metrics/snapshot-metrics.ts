@@ -18,6 +18,7 @@ import {
   type OwnerTags,
   type SourceSnapshot,
 } from "../poll/snapshot.js";
+import { resourceProblems } from "../poll/resource-problems.js";
 import { METRICS } from "./contract.js";
 import type { TextWriter } from "./text-writer.js";
 
@@ -400,6 +401,30 @@ export function familyDefinitions(options: RenderOptions = {}): readonly FamilyD
             family.endResource();
           }
         }
+      },
+    },
+    // Problems live in the resources' states, so this part changes exactly when they do.
+    {
+      spec: METRICS.resourceProblem,
+      fill: (source, family) => {
+        let resourceId: string | null = null;
+        for (const problem of resourceProblems(source)) {
+          // A resource's problems are adjacent; two links failing alike are one series.
+          if (resourceId !== null && problem.resourceId !== resourceId) family.endResource();
+          resourceId = problem.resourceId;
+          family.set(
+            [
+              source.source,
+              source.region,
+              source.projectId,
+              problem.resourceId,
+              problem.resourceName,
+              problem.reason,
+            ],
+            1,
+          );
+        }
+        family.endResource();
       },
     },
     {

@@ -2,7 +2,7 @@
 // then read the details (not_before / not_after) only of certificates that are new or whose list
 // fields changed since they were last read, so a steady account costs only the list calls. A
 // failing list keeps the last good snapshot; a failing details call keeps that certificate's
-// last known validity and is retried next poll. Nothing here touches metrics.
+// last known validity, is its problem, and is retried next poll. Nothing here touches metrics.
 
 import pLimit from "p-limit";
 import { parseApiTimeOrEpoch } from "../cloud/api-time.js";
@@ -13,11 +13,15 @@ import {
   type CcmCertificate,
 } from "../cloud/ccm.js";
 import { CloudApiError } from "../cloud/errors.js";
-import type { Logger } from "../log/logger.js";
 import { classifyCcmStatus } from "./ccm-status.js";
 import type { SourcePollDependencies } from "./poller.js";
 import { sourceReport } from "./source-report.js";
-import { markFailed, type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
+import {
+  markFailed,
+  type CcmCertificateState,
+  type CcmSourceSnapshot,
+  type ResourceProblem,
+} from "./snapshot.js";
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
   readonly api: Omit<CcmApiContext, "signal">;
@@ -31,12 +35,8 @@ export async function pollCcm(
   const attemptedAt = deps.now();
   const api: CcmApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
-    deps,
-    "ccm",
-    "CCM",
-    previous.projectId,
-  );
+  const { reportApiError, countResourceApiError, onShapeProblem, skipped, logProblems } =
+    sourceReport(deps, "ccm", "CCM", previous.projectId);
 
   let listed: CcmCertificate[];
   try {
@@ -54,7 +54,7 @@ export async function pollCcm(
       const key = listKey(certificate);
       // Unchanged in the list since its details were read: nothing to fetch.
       if (last?.detailsFor === key) return Promise.resolve(last);
-      return limit(() => readDetails(certificate, key, last, api, deps, log, reportApiError));
+      return limit(() => readDetails(certificate, key, last, api, deps, countResourceApiError));
     }),
   );
   const next = new Map(states.map((state) => [state.id, state]));
@@ -63,7 +63,7 @@ export async function pollCcm(
   if (skipped() > 0) {
     for (const [id, state] of previous.certificates) if (!next.has(id)) next.set(id, state);
   }
-  return {
+  const polled: CcmSourceSnapshot = {
     ...previous,
     up: true,
     lastSuccessSeconds: deps.now(),
@@ -71,6 +71,8 @@ export async function pollCcm(
     lastError: null,
     certificates: next,
   };
+  logProblems(previous, polled);
+  return polled;
 }
 
 /** The list fields whose change means the certificate may have been renewed, re-issued or revoked. */
@@ -94,8 +96,7 @@ async function readDetails(
   last: CcmCertificateState | undefined,
   api: CcmApiContext,
   deps: CcmPollDependencies,
-  log: Logger,
-  reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
+  countResourceApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
 ): Promise<CcmCertificateState> {
   const identity = {
     id: certificate.id,
@@ -116,28 +117,31 @@ async function readDetails(
   } catch (error) {
     api.signal?.throwIfAborted();
     if (!(error instanceof CloudApiError)) throw error;
-    reportApiError(error, context);
+    countResourceApiError(error, context);
     // The validity last read stays until a details call succeeds again.
     return {
       ...identity,
       notBefore: last?.notBefore ?? null,
       notAfter: last?.notAfter ?? null,
       detailsFor: null,
+      problems: [{ reason: error.reason, message: `details could not be read: ${error.message}` }],
     };
   }
+  const unreadable: string[] = [];
   const readTime = (field: string, value: string | number | null): number | null => {
     if (value === null) return null;
     const seconds = parseApiTimeOrEpoch(value);
     if (seconds === null) {
       deps.recordError("bad_time");
-      log.warn({ ...context, field, value: String(value).slice(0, 40) }, "CCM time unreadable");
+      unreadable.push(`${field} ${JSON.stringify(String(value).slice(0, 40))}`);
     }
     return seconds;
   };
-  return {
-    ...identity,
-    notBefore: readTime("not_before", details.notBefore),
-    notAfter: readTime("not_after", details.notAfter),
-    detailsFor: key,
-  };
+  const notBefore = readTime("not_before", details.notBefore);
+  const notAfter = readTime("not_after", details.notAfter);
+  const problems: ResourceProblem[] = [];
+  if (unreadable.length > 0) {
+    problems.push({ reason: "bad_time", message: `unreadable: ${unreadable.join(", ")}` });
+  }
+  return { ...identity, notBefore, notAfter, detailsFor: key, problems };
 }

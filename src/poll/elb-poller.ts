@@ -1,11 +1,13 @@
 // One poll of the ELB source: discover certificates (list with marker paging, or the configured
 // ids through the details API), read expire_time, parse every PEM, and build the next
 // ElbSourceSnapshot from the previous one. Failures are logged, counted and folded into the
-// snapshot; nothing here throws except on abort, and nothing touches metrics directly. Listener
-// bindings (which listeners use each certificate) come from a second listing whose failure only
-// keeps the last good bindings: it never fails certificate discovery.
+// snapshot (what one certificate lacks becomes its problems); nothing here throws except on
+// abort, and nothing touches metrics directly. Listener bindings (which listeners use each
+// certificate) come from a second listing whose failure only keeps the last good bindings: it
+// never fails certificate discovery.
 
 import pLimit from "p-limit";
+import type { BundleIssue, ParsedBundle, ParsedCertificate } from "../certs/types.js";
 import { parseApiTime } from "../cloud/api-time.js";
 import {
   listElbCertificatePages,
@@ -16,8 +18,10 @@ import {
 import { listElbListenerPages, type ElbListener } from "../cloud/elb-listeners.js";
 import { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
+import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { quoteIssues, readableCount } from "./resource-problems.js";
 import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
@@ -25,6 +29,8 @@ import {
   type ElbCertificateState,
   type ElbSourceSnapshot,
   type ListenerBinding,
+  type ResourceProblem,
+  sameProblems,
 } from "./snapshot.js";
 
 export interface ElbPollDependencies extends SourcePollDependencies {
@@ -41,12 +47,8 @@ export async function pollElb(
   const attemptedAt = deps.now();
   const api: ElbApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
-    deps,
-    "elb",
-    "ELB",
-    previous.projectId,
-  );
+  const { log, reportApiError, countResourceApiError, onShapeProblem, skipped, logProblems } =
+    sourceReport(deps, "elb", "ELB", previous.projectId);
 
   // Certificates are digested as they arrive (PEM parsed or recalled from the cache), so the
   // PEM text of a 10,000-certificate project is never held all at once.
@@ -59,12 +61,16 @@ export async function pollElb(
     }
     next.set(
       certificate.id,
-      buildState(certificate, previous.certificates.get(certificate.id), deps, log),
+      buildState(certificate, previous.certificates.get(certificate.id), deps),
     );
   };
 
-  /** Configured certificates whose details failed this time: they keep their last state. */
-  let kept: readonly string[] = [];
+  /**
+   * Certificates to keep in their last state: configured ones whose details failed this time
+   * (with that failure as a problem), or, while list entries were skipped, known ones the list
+   * did not name (as they were).
+   */
+  let kept: readonly { readonly id: string; readonly problem: ResourceProblem | null }[] = [];
   try {
     if (deps.certificateIds === null) {
       const listed = new Set<string>();
@@ -77,7 +83,11 @@ export async function pollElb(
       // An entry that could not be read is not a deleted certificate. Without this, one
       // malformed entry (say `"name": 5`) silently dropped that certificate's series: while any
       // entry was skipped, every known certificate the list did not name keeps its last state.
-      if (skipped() > 0) kept = [...previous.certificates.keys()].filter((id) => !listed.has(id));
+      if (skipped() > 0) {
+        kept = [...previous.certificates.keys()]
+          .filter((id) => !listed.has(id))
+          .map((id) => ({ id, problem: null }));
+      }
     } else {
       const configured = await fetchConfigured(
         api,
@@ -87,7 +97,14 @@ export async function pollElb(
         signal,
       );
       for (const certificate of configured.certificates) digest(certificate);
-      kept = configured.kept;
+      kept = configured.failures.map(({ id, error }) => {
+        const context = { certificateId: id };
+        // A certificate known from an earlier poll shows the failure as its problem; one never
+        // read has no state to carry it, so it is reported as the API failure it is.
+        if (previous.certificates.has(id)) countResourceApiError(error, context);
+        else reportApiError(error, context);
+        return { id, problem: detailsProblem(error) };
+      });
     }
   } catch (error) {
     signal.throwIfAborted();
@@ -102,25 +119,29 @@ export async function pollElb(
     withoutPem.map((certificate) =>
       limit(async () => {
         try {
-          return await showElbCertificate(api, certificate.id);
+          return { certificate: await showElbCertificate(api, certificate.id), failed: null };
         } catch (error) {
           signal.throwIfAborted();
           if (!(error instanceof CloudApiError)) throw error;
-          reportApiError(error, { certificateId: certificate.id });
-          return certificate;
+          countResourceApiError(error, {
+            certificateId: certificate.id,
+            certificateName: certificate.name,
+          });
+          return { certificate, failed: detailsProblem(error) };
         }
       }),
     ),
   );
-  for (const certificate of detailed) {
+  for (const { certificate, failed } of detailed) {
     next.set(
       certificate.id,
-      buildState(certificate, previous.certificates.get(certificate.id), deps, log),
+      buildState(certificate, previous.certificates.get(certificate.id), deps, failed),
     );
   }
-  for (const id of kept) {
+  for (const { id, problem } of kept) {
     const last = previous.certificates.get(id);
-    if (last) next.set(id, last);
+    if (last === undefined) continue;
+    next.set(id, problem === null ? last : withDetailsProblem(last, problem));
   }
   deps.bundles.sweep();
   const listenerBindings = await pollListenerBindings(
@@ -130,7 +151,7 @@ export async function pollElb(
     log,
     reportApiError,
   );
-  return {
+  const polled: ElbSourceSnapshot = {
     ...previous,
     up: true,
     lastSuccessSeconds: deps.now(),
@@ -139,6 +160,8 @@ export async function pollElb(
     certificates: keepIfUnchanged(previous.certificates, next),
     ...(listenerBindings === undefined ? {} : { listenerBindings }),
   };
+  logProblems(previous, polled);
+  return polled;
 }
 
 /**
@@ -238,8 +261,9 @@ function addBindings(
 
 /**
  * Reads each configured certificate through the details API. A 404 means the certificate was
- * deleted: it is dropped (and reported). Other failures keep its last good state. Discovery
- * fails as a whole (throws the first failure) only when no request got a usable answer.
+ * deleted: it is dropped (and reported). Other failures are handed back for the caller to report
+ * and keep the certificate's last good state. Discovery fails as a whole (throws the first
+ * failure) only when no request got a usable answer.
  */
 async function fetchConfigured(
   api: ElbApiContext,
@@ -247,7 +271,7 @@ async function fetchConfigured(
   limit: ReturnType<typeof pLimit>,
   reportApiError: (error: CloudApiError, context: Record<string, unknown>) => void,
   signal: AbortSignal,
-): Promise<{ certificates: ElbCertificate[]; kept: string[] }> {
+): Promise<{ certificates: ElbCertificate[]; failures: { id: string; error: CloudApiError }[] }> {
   const results = await Promise.all(
     ids.map((id) =>
       limit(async () => {
@@ -281,67 +305,100 @@ async function fetchConfigured(
     for (const failure of others) reportApiError(failure.error, { certificateId: failure.id });
     throw first.error;
   }
-  for (const failure of failures) reportApiError(failure.error, { certificateId: failure.id });
-  return { certificates, kept: failures.map((failure) => failure.id) };
+  return { certificates, failures };
+}
+
+/** A failed details call as the certificate's problem (the error's message is secret-free). */
+function detailsProblem(error: CloudApiError): ResourceProblem {
+  return { reason: error.reason, message: `details could not be read: ${error.message}` };
+}
+
+/** The PEM's problems, which are kept with the last good certificates of a failed details call. */
+function isPemProblem(problem: ResourceProblem): boolean {
+  return problem.reason === "bad_pem" || problem.reason === "bad_certificate";
+}
+
+/** A certificate's last state, with a details call that failed this time as a problem. */
+function withDetailsProblem(
+  last: ElbCertificateState,
+  problem: ResourceProblem,
+): ElbCertificateState {
+  const problems = [...last.problems.filter(isPemProblem), problem];
+  return sameProblems(last.problems, problems) ? last : { ...last, problems };
 }
 
 function buildState(
   certificate: ElbCertificate,
   last: ElbCertificateState | undefined,
   deps: ElbPollDependencies,
-  log: Logger,
+  /** The details call that should have brought the PEM failed: the certificate's problem. */
+  detailsFailed: ResourceProblem | null = null,
 ): ElbCertificateState {
-  const context = { certificateId: certificate.id, certificateName: certificate.name };
+  const problems: ResourceProblem[] = [];
   let expireTimeSeconds: number | null = null;
   if (certificate.expireTime === null) {
     deps.recordError("bad_time");
-    log.warn(context, "ELB certificate has no expire_time");
+    problems.push({ reason: "bad_time", message: "the API gave no expire_time" });
   } else {
     expireTimeSeconds = parseApiTime(certificate.expireTime);
     if (expireTimeSeconds === null) {
       deps.recordError("bad_time");
-      log.warn({ ...context, expireTime: certificate.expireTime }, "ELB expire_time unreadable");
+      problems.push({
+        reason: "bad_time",
+        message: `expire_time ${JSON.stringify(certificate.expireTime.slice(0, 40))} is unreadable`,
+      });
     }
   }
 
+  let certificates: readonly ParsedCertificate[];
   if (certificate.certificatePem === null) {
-    // Details could not be fetched this time: keep what the last good poll parsed.
-    return {
-      ...toIdentity(certificate),
-      expireTimeSeconds,
-      certificates: last?.certificates ?? [],
-    };
+    // Details could not be fetched this time: keep what the last good poll parsed, and its
+    // verdict on the PEM.
+    certificates = last?.certificates ?? [];
+    problems.push(...(last?.problems.filter(isPemProblem) ?? []));
+  } else {
+    const bundle = deps.bundles.parse(certificate.certificatePem);
+    certificates = bundle.certificates;
+    const unreadable = pemProblems(bundle);
+    for (const problem of unreadable) deps.recordError(problem.reason);
+    problems.push(...unreadable);
   }
-  const bundle = deps.bundles.parse(certificate.certificatePem);
-  if (bundle.issues.length > 0) {
-    const reasons = new Set(
-      bundle.issues.map((issue) => (issue.kind === "bad_pem" ? "bad_pem" : "bad_certificate")),
-    );
-    for (const reason of reasons) deps.recordError(reason);
-    log.warn(
-      {
-        ...context,
-        issues: bundle.issues.map((issue) => issue.detail),
-        parsedCertificates: bundle.certificates.length,
-      },
-      "ELB certificate PEM has unreadable parts",
-    );
-  }
+  if (detailsFailed !== null) problems.push(detailsFailed);
+
   // Unchanged since the last poll: hand back the same object, so an unchanged project makes
   // no new state (and the snapshot shares structure from poll to poll).
+  const identity = toIdentity(certificate);
   if (
     last !== undefined &&
-    last.certificates === bundle.certificates &&
+    last.certificates === certificates &&
     last.expireTimeSeconds === expireTimeSeconds &&
-    last.name === certificate.name &&
-    last.type === certificate.type &&
-    last.enterpriseProjectId === certificate.enterpriseProjectId &&
-    last.origin === certificate.source &&
-    last.ccmCertificateId === toIdentity(certificate).ccmCertificateId
+    last.name === identity.name &&
+    last.type === identity.type &&
+    last.enterpriseProjectId === identity.enterpriseProjectId &&
+    last.origin === identity.origin &&
+    last.ccmCertificateId === identity.ccmCertificateId &&
+    sameProblems(last.problems, problems)
   ) {
     return last;
   }
-  return { ...toIdentity(certificate), expireTimeSeconds, certificates: bundle.certificates };
+  return { ...identity, expireTimeSeconds, certificates, problems };
+}
+
+/**
+ * The unreadable parts of a PEM, one problem per reason (a block that is not PEM, one that is
+ * not a certificate), each saying how much of the PEM could still be read.
+ */
+function pemProblems(bundle: ParsedBundle): ResourceProblem[] {
+  const byReason = new Map<ErrorReason, BundleIssue[]>();
+  for (const issue of bundle.issues) {
+    const reason = issue.kind === "bad_pem" ? "bad_pem" : "bad_certificate";
+    byReason.set(reason, [...(byReason.get(reason) ?? []), issue]);
+  }
+  const readable = `${readableCount(bundle.certificates.length)} in the PEM`;
+  return [...byReason].map(([reason, issues]) => ({
+    reason,
+    message: `${quoteIssues(issues)}; ${readable}`,
+  }));
 }
 
 function toIdentity(

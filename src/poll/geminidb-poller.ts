@@ -1,8 +1,9 @@
 // One poll of the GeminiDB source: discover instances (list with offset paging, or the
 // configured ids), then for each SSL instance obtain its CA download links and download and
 // parse every CA file, with bounded concurrency. Each instance and each link is its own error
-// boundary: a failing link keeps its last good certificates and shows as down. Links are
-// logged without their query (a credential).
+// boundary: a failing link keeps its last good certificates, shows as down and carries the
+// failure as its problem (logged once by the problem log). Links are logged without their query
+// (a credential).
 
 import pLimit from "p-limit";
 import type { ParsedBundle } from "../certs/types.js";
@@ -21,6 +22,7 @@ import { describeUrl } from "../log/scrub.js";
 import type { ErrorReason } from "../reasons.js";
 import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
 import type { SourcePollDependencies } from "./poller.js";
+import { quoteIssues, readableCount } from "./resource-problems.js";
 import { sourceReport } from "./source-report.js";
 import {
   keepIfUnchanged,
@@ -47,7 +49,7 @@ export async function pollGeminiDb(
   const attemptedAt = deps.now();
   const api: GeminiDbApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const { log, reportApiError, onShapeProblem, skipped } = sourceReport(
+  const { log, reportApiError, onShapeProblem, skipped, logProblems } = sourceReport(
     deps,
     "geminidb",
     "GeminiDB",
@@ -120,7 +122,7 @@ export async function pollGeminiDb(
     }
   }
   deps.bundles.sweep();
-  return {
+  const polled: GeminiDbSourceSnapshot = {
     ...previous,
     up: true,
     lastSuccessSeconds: deps.now(),
@@ -129,6 +131,8 @@ export async function pollGeminiDb(
     instances: keepIfUnchanged(previous.instances, next),
     linkDurations,
   };
+  logProblems(previous, polled);
+  return polled;
 }
 
 /**
@@ -250,13 +254,19 @@ async function probeInstance(
 
   const context = { instanceId: instance.id, instanceName: instance.name };
   const lastLinks = new Map((last?.links ?? []).map((link) => [link.category, link]));
-  const down = (category: string, reason: ErrorReason, statusCode = 0): CaLinkState => ({
+  const down = (
+    category: string,
+    reason: ErrorReason,
+    message: string,
+    statusCode = 0,
+  ): CaLinkState => ({
     category,
     up: false,
     statusCode,
     bytes: null,
     reason,
     certificates: lastLinks.get(category)?.certificates ?? [],
+    problem: { reason, message },
   });
 
   let links;
@@ -266,20 +276,24 @@ async function probeInstance(
     signal.throwIfAborted();
     if (!(error instanceof CloudApiError)) throw error;
     deps.recordError("link_api_error");
-    log.warn({ ...context, ...error.toLogFields() }, "GeminiDB download link unavailable");
+    log.debug({ ...context, ...error.toLogFields() }, "GeminiDB download link unavailable");
     const previous = last?.links.length ? last.links : [{ category: "" }];
+    const message = `CA download link unavailable: ${error.message}`;
     return {
       ...base,
       certOrigin: "download_link",
-      links: previous.map((link) => down(link.category, "link_api_error")),
+      links: previous.map((link) => down(link.category, "link_api_error", message)),
     };
   }
   if (links.length === 0) {
     // With SSL known to be on, no link is a fault; with SSL unknown it means SSL is off.
     if (instance.ssl === null) return { ...base, certOrigin: "", links: [] };
     deps.recordError("link_api_error");
-    log.warn(context, "GeminiDB instance has SSL on but no CA download link");
-    return { ...base, certOrigin: "download_link", links: [down("", "link_api_error")] };
+    return {
+      ...base,
+      certOrigin: "download_link",
+      links: [down("", "link_api_error", "SSL is on but the API gave no CA download link")],
+    };
   }
 
   const states: CaLinkState[] = [];
@@ -289,28 +303,27 @@ async function probeInstance(
     linkDurations.set(linkKey(instance.id, link.category), result.durationSeconds);
     if (!result.ok) {
       deps.recordError(result.reason);
-      log.warn(
+      log.debug(
         { ...linkContext, reason: result.reason, status: result.status, detail: result.detail },
         "GeminiDB CA download failed",
       );
       states.push({
-        ...down(link.category, result.reason, result.status),
+        ...down(
+          link.category,
+          result.reason,
+          `CA download failed: ${result.detail}`,
+          result.status,
+        ),
         bytes: result.bytesRead,
       });
       continue;
     }
     const bundle: ParsedBundle = deps.bundles.parse(result.bytes);
     const readable = bundle.certificates.length > 0;
-    if (bundle.issues.length > 0) {
+    let problem: CaLinkState["problem"] = null;
+    if (bundle.issues.length > 0 || !readable) {
       deps.recordError("bad_content");
-      log.warn(
-        {
-          ...linkContext,
-          issues: bundle.issues.map((issue) => issue.detail),
-          parsedCertificates: bundle.certificates.length,
-        },
-        "GeminiDB CA file has unreadable parts",
-      );
+      problem = { reason: "bad_content", message: contentMessage(bundle) };
     }
     states.push({
       category: link.category,
@@ -321,7 +334,16 @@ async function probeInstance(
       certificates: readable
         ? bundle.certificates
         : (lastLinks.get(link.category)?.certificates ?? []),
+      problem,
     });
   }
   return { ...base, certOrigin: "download_link", links: states };
+}
+
+/** What of a downloaded CA file could not be read, and how much could. */
+function contentMessage(bundle: ParsedBundle): string {
+  const issues = quoteIssues(bundle.issues);
+  const readable = bundle.certificates.length;
+  if (readable === 0) return `the CA file holds no readable certificate: ${issues}`;
+  return `the CA file has unreadable parts: ${issues}; ${readableCount(readable)}`;
 }

@@ -32,6 +32,19 @@ export interface SourceStatus extends OwnerDirectory {
   readonly lastError: { readonly reason: ErrorReason; readonly message: string } | null;
 }
 
+/**
+ * Why a resource (or a part of it) could not be read in the poll that last read it: its data is
+ * unreadable (a broken PEM, an unreadable time, a CA file with unreadable parts) or the call
+ * that reads it failed. Kept with the resource's state, so it lasts exactly as long as the state
+ * it explains: gone at the first poll that reads the resource cleanly, kept while the whole
+ * source fails.
+ */
+export interface ResourceProblem {
+  readonly reason: ErrorReason;
+  /** Secret-free words for people: no URL query, header, key material or certificate bytes. */
+  readonly message: string;
+}
+
 /** The configured owner tags (HWCERT_OWNER_TAGS) a resource carries: tag key → value. */
 export type OwnerTags = Readonly<Record<string, string>>;
 
@@ -49,6 +62,8 @@ export interface ElbCertificateState {
   readonly origin: string;
   /** The CCM certificate behind it (`scm_certificate_id`); null when none. */
   readonly ccmCertificateId: string | null;
+  /** What could not be read (PEM, expire_time, details); one entry per reason, empty when none. */
+  readonly problems: readonly ResourceProblem[];
 }
 
 /** How a listener uses a certificate: its default (server) one, an SNI one, or its client CA. */
@@ -93,6 +108,11 @@ export interface CaLinkState {
   readonly reason: ErrorReason | null;
   /** Certificates of this link's CA file: the last good ones while the link is failing. */
   readonly certificates: readonly ParsedCertificate[];
+  /**
+   * What could not be read: why the link is down (its reason), or `bad_content` when a readable
+   * CA file has unreadable parts; null when the link and its file are fine.
+   */
+  readonly problem: ResourceProblem | null;
 }
 
 export type CertificateOrigin = "download_link" | "ccm" | "";
@@ -157,9 +177,22 @@ function sameLink(a: CaLinkState, b: CaLinkState): boolean {
     a.statusCode === b.statusCode &&
     a.bytes === b.bytes &&
     a.reason === b.reason &&
+    sameProblem(a.problem, b.problem) &&
     a.certificates.length === b.certificates.length &&
     a.certificates.every((certificate, i) => certificate === b.certificates[i])
   );
+}
+
+function sameProblem(a: ResourceProblem | null, b: ResourceProblem | null): boolean {
+  return a === b || (a !== null && b !== null && a.reason === b.reason && a.message === b.message);
+}
+
+/** True when two lists hold the same problems in the same order. */
+export function sameProblems(
+  a: readonly ResourceProblem[],
+  b: readonly ResourceProblem[],
+): boolean {
+  return a.length === b.length && a.every((problem, i) => sameProblem(problem, b[i] ?? null));
 }
 
 function sameRecord(a: OwnerTags | null, b: OwnerTags | null): boolean {
@@ -194,6 +227,8 @@ export interface CcmCertificateState {
    * not fetched again. null when the last details call failed (retried next poll).
    */
   readonly detailsFor: string | null;
+  /** What could not be read (the details call, a time); one entry per reason, empty when none. */
+  readonly problems: readonly ResourceProblem[];
 }
 
 export interface CcmSourceSnapshot extends SourceKey, SourceStatus {

@@ -35,6 +35,7 @@ h2{font-size:17px;margin:0}
 .summary{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:0 0 16px}
 .chip{border-radius:999px;padding:3px 12px;background:#e3e7ec;font-weight:600}
 .chip.down{background:#c81e1e;color:#fff}
+.chip.problem{background:#7a2e8e;color:#fff}
 .notice{background:#fff7d6;border:1px solid #e8d48a;border-radius:6px;padding:8px 12px;margin:0 0 16px}
 section{background:#fff;border:1px solid var(--line);border-radius:8px;margin:0 0 20px;overflow:hidden}
 .bar{display:flex;flex-wrap:wrap;align-items:center;gap:12px 20px;padding:12px 14px;border-bottom:1px solid var(--line)}

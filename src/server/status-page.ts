@@ -4,7 +4,14 @@
 // markup or bidirectional tricks shows as the text it is.
 
 import { formatDays, formatRelative, formatTimestamp } from "../status/format.js";
-import type { CertificateRow, InstanceRow, SourceRow, StatusModel } from "../status/model.js";
+import type { ResourceKind } from "../poll/resource-problems.js";
+import type {
+  CertificateRow,
+  InstanceRow,
+  Problem,
+  SourceRow,
+  StatusModel,
+} from "../status/model.js";
 import { SEVERITIES, type Severity } from "../status/thresholds.js";
 import { escapeHtml } from "./html.js";
 import { STATUS_SCRIPT, STATUS_STYLE } from "./status-assets.js";
@@ -43,6 +50,7 @@ ${model.completedPolls === 0 ? '<p class="notice">The first poll has not complet
 </header>
 <main>
 ${certificateSection(model)}
+${problemSection(model.problems)}
 ${sourceSection(model.sources, now)}
 ${instanceSection(model.instances)}
 </main>
@@ -93,8 +101,17 @@ function summary(model: StatusModel): string {
   chips.push(
     `<li class="chip${down > 0 ? " down" : ""}">sources ${polled.length - down}/${model.sources.length} up</li>`,
   );
-  const linksDown = model.problems.filter((problem) => problem.resource !== null).length;
+  const linksDown = model.instances.reduce(
+    (count, instance) => count + instance.links.filter((link) => !link.up).length,
+    0,
+  );
   if (linksDown > 0) chips.push(`<li class="chip down">${linksDown} CA link(s) down</li>`);
+  const unreadable = model.problems.filter((problem) => problem.resource !== null).length;
+  if (unreadable > 0) {
+    chips.push(
+      `<li class="chip problem">${unreadable} resource problem${unreadable === 1 ? "" : "s"}</li>`,
+    );
+  }
   return `<ul class="summary" aria-label="Summary">${chips.join("")}</ul>`;
 }
 
@@ -177,6 +194,37 @@ function usageCell(row: CertificateRow): string {
     .join("");
   const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
   return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+}
+
+const RESOURCE_LABELS: Readonly<Record<ResourceKind, string>> = {
+  elb_certificate: "ELB certificate",
+  geminidb_instance: "GeminiDB instance",
+  ccm_certificate: "CCM certificate",
+};
+
+/** What could not be read: whole sources and single resources, each named. */
+function problemSection(problems: readonly Problem[]): string {
+  if (problems.length === 0) return "";
+  const rows = problems.map((problem) => {
+    const resource = problem.resource;
+    const what =
+      resource === null
+        ? `The whole source<span class="sub">${SOURCE_LABELS[problem.source]}</span>`
+        : `${u(resource.name)}<span class="sub id" title="${t(resource.id)}">${u(resource.id)}</span>\
+<span class="sub">${RESOURCE_LABELS[resource.kind]}${resource.category ? ` · link ${u(resource.category)}` : ""}</span>`;
+    return `<tr class="down"><td>${what}</td>\
+<td>${u(problem.region)}<span class="sub id" title="${t(problem.projectId)}">${u(problem.projectId || "(unknown project)")}</span></td>\
+<td><code>${t(problem.reason ?? "unknown")}</code></td><td>${u(problem.message)}</td></tr>`;
+  });
+  return `<section aria-labelledby="problems-title">
+<div class="bar"><h2 id="problems-title">Could not read</h2><span class="count">${problems.length} problem${problems.length === 1 ? "" : "s"}; the last good data stays listed above</span></div>
+<table id="problems">
+<thead><tr><th scope="col">Resource</th><th scope="col">Region / project</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</section>`;
 }
 
 function sourceSection(sources: readonly SourceRow[], now: number): string {

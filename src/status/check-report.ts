@@ -1,10 +1,11 @@
 // The `check` command's text report: a table of every certificate (least time left first), the
-// sources and CA links that could not be read, and the verdict. Pure: model and verdict in,
-// text out. Cloud names are made terminal-safe; colour only when the caller says stdout can
-// show it. The JSON form is statusToJson plus the verdict.
+// sources and resources that could not be read (each named), and the verdict. Pure: model and
+// verdict in, text out. Cloud names are made terminal-safe; colour only when the caller says
+// stdout can show it. The JSON form is statusToJson plus the verdict.
 
+import type { ResourceKind } from "../poll/resource-problems.js";
 import { formatDays, formatTimestamp } from "./format.js";
-import type { StatusModel } from "./model.js";
+import type { Problem, StatusModel } from "./model.js";
 import { statusToJson } from "./json.js";
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from "./terminal-text.js";
 import type { Severity } from "./thresholds.js";
@@ -98,9 +99,7 @@ export function renderCheckReport(
     out.push("", "Could not read:");
     for (const problem of model.problems) {
       const where = `${SOURCE_LABELS[problem.source]} ${problem.projectId || "?"}/${problem.region}`;
-      const what = problem.resource
-        ? ` instance ${problem.resource.name || problem.resource.id}${problem.resource.category ? ` (${problem.resource.category})` : ""}`
-        : "";
+      const what = problem.resource ? ` ${resourceLabel(problem.resource)}` : "";
       out.push(
         `  ${terminalSafe(`${where}${what}: ${problem.reason ?? "unknown"}: ${problem.message}`)}`,
       );
@@ -113,6 +112,19 @@ export function renderCheckReport(
     paint(`Exit ${verdict.exitCode} (${verdict.status}): ${verdict.summary}.`, verdict.status),
   );
   return `${out.join("\n")}\n`;
+}
+
+const RESOURCE_NOUNS: Readonly<Record<ResourceKind, string>> = {
+  elb_certificate: "certificate",
+  geminidb_instance: "instance",
+  ccm_certificate: "certificate",
+};
+
+/** `certificate web-cert (cert-1)`, `instance orders (db-1) link international`. */
+function resourceLabel(resource: NonNullable<Problem["resource"]>): string {
+  const named = resource.name ? `${resource.name} (${resource.id})` : resource.id;
+  const link = resource.category ? ` link ${resource.category}` : "";
+  return `${RESOURCE_NOUNS[resource.kind]} ${named}${link}`;
 }
 
 export function renderCheckJson(

@@ -20,7 +20,9 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
       ...model.counts,
       certificates: model.certificates.length,
       sourcesDown: model.problems.filter((problem) => problem.resource === null).length,
-      caLinksDown: model.problems.filter((problem) => problem.resource !== null).length,
+      caLinksDown: caLinksDown(model),
+      // Problems of single resources (a broken PEM, a failing CA link, …), listed in `problems`.
+      resourceProblems: model.problems.filter((problem) => problem.resource !== null).length,
     },
     certificates: model.certificates.map((row) => ({
       severity: row.severity,
@@ -70,4 +72,10 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
     })),
     problems: model.problems,
   };
+}
+
+function caLinksDown(model: StatusModel): number {
+  let down = 0;
+  for (const instance of model.instances) down += instance.links.filter((link) => !link.up).length;
+  return down;
 }

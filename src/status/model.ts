@@ -15,6 +15,7 @@ import {
   type Snapshot,
   type SourceSnapshot,
 } from "../poll/snapshot.js";
+import { RESOURCE_KINDS, resourceProblems, type ResourceKind } from "../poll/resource-problems.js";
 import type { ErrorReason } from "../reasons.js";
 import type { SourceName } from "../sources.js";
 import {
@@ -102,7 +103,11 @@ export interface InstanceRow {
   readonly links: readonly CaLinkRow[];
 }
 
-/** Something that could not be read in the last poll: a whole source, or one CA link. */
+/**
+ * Something that could not be read: a whole source (in its last attempt), or one resource in
+ * the last poll that read it (an ELB certificate's PEM, a GeminiDB CA link, a CCM certificate's
+ * details; see resource-problems.ts).
+ */
 export interface Problem {
   readonly source: SourceName;
   readonly region: string;
@@ -111,6 +116,8 @@ export interface Problem {
   readonly resource: {
     readonly id: string;
     readonly name: string;
+    readonly kind: ResourceKind;
+    /** GeminiDB: the CA download link's category (may be ""); "" for other sources. */
     readonly category: string;
   } | null;
   readonly reason: ErrorReason | null;
@@ -170,7 +177,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
   const certificates: CertificateRow[] = [];
   const instances: InstanceRow[] = [];
   const sourceProblems: Problem[] = [];
-  const linkProblems: Problem[] = [];
+  const perResource: Problem[] = [];
 
   const row = (
     source: SourceSnapshot,
@@ -294,18 +301,6 @@ export function buildStatusModel(input: StatusInput): StatusModel {
           seen.add(x509.fingerprintSha256);
           certificates.push(x509Row(source, resource, x509));
         }
-        if (!link.up) {
-          linkProblems.push({
-            source: source.source,
-            region: source.region,
-            projectId: source.projectId,
-            resource: { id: instance.id, name: instance.name, category: link.category },
-            reason: link.reason,
-            message: `CA download link${link.category ? ` (${link.category})` : ""} is down${
-              link.statusCode > 0 ? `: HTTP ${link.statusCode}` : ""
-            }`,
-          });
-        }
       }
       instances.push({
         region: source.region,
@@ -369,6 +364,21 @@ export function buildStatusModel(input: StatusInput): StatusModel {
         message: lastError?.message ?? "the source could not be read",
       });
     }
+    for (const problem of resourceProblems(source)) {
+      perResource.push({
+        source: source.source,
+        region: source.region,
+        projectId: source.projectId,
+        resource: {
+          id: problem.resourceId,
+          name: problem.resourceName,
+          kind: RESOURCE_KINDS[source.source],
+          category: problem.category,
+        },
+        reason: problem.reason,
+        message: redact(problem.message),
+      });
+    }
     return {
       source: source.source,
       region: source.region,
@@ -405,7 +415,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
     counts,
     sources,
     instances,
-    problems: [...sourceProblems, ...linkProblems],
+    problems: [...sourceProblems, ...perResource],
   };
 }
 

@@ -1,7 +1,7 @@
 // The `check` command's verdict: one exit code for a whole poll, for cron jobs and pipelines.
 // Pure: the model (built with the command's fixed day limits) in, the code and its cause out.
 // Precedence, most important first: a certificate expired or critical (2) is never hidden by an
-// outage elsewhere; an unreadable source or CA link (3) is never hidden by a mere warning (1).
+// outage elsewhere; an unreadable source or resource (3) is never hidden by a mere warning (1).
 
 import type { StatusModel } from "./model.js";
 
@@ -25,6 +25,15 @@ export interface CheckVerdict {
 export function checkVerdict(model: StatusModel): CheckVerdict {
   const urgent = model.counts.expired + model.counts.critical;
   const unreadable = model.problems.length;
+  // A resource with several problems (two links down, a PEM and a time) is one resource.
+  const unreadableSources = model.problems.filter((problem) => problem.resource === null).length;
+  const unreadableResources = new Set(
+    model.problems.flatMap((problem) =>
+      problem.resource === null
+        ? []
+        : [[problem.source, problem.region, problem.projectId, problem.resource.id].join("\u0000")],
+    ),
+  ).size;
   const warning = model.counts.warning;
   const plural = (count: number, word: string): string =>
     `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -40,7 +49,11 @@ export function checkVerdict(model: StatusModel): CheckVerdict {
     );
   }
   if (unreadable > 0) {
-    return verdict("unreadable", `${plural(unreadable, "source or CA link")} could not be read`);
+    const what = [
+      ...(unreadableSources > 0 ? [plural(unreadableSources, "source")] : []),
+      ...(unreadableResources > 0 ? [plural(unreadableResources, "resource")] : []),
+    ];
+    return verdict("unreadable", `${what.join(" and ")} could not be read`);
   }
   if (warning > 0) {
     return verdict("warning", `${plural(warning, "certificate")} within the warning limit`);

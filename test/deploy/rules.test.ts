@@ -49,6 +49,7 @@ const PAGING_EXPIRY_ALERTS = [
 ];
 const STORED_ONLY_ALERT = "HuaweiCloudCertificateStoredOnlyExpiring";
 const REVOKED_ALERT = "HuaweiCloudCCMCertificateRevoked";
+const PROBLEM_ALERT = "HuaweiCloudCertResourceProblem";
 /** Threshold families: each has `hwcert:<family>_seconds_left`, `_lifetime_seconds` and a threshold. */
 const FAMILIES = ["certificate", "elb_certificate", "ccm_certificate"];
 
@@ -69,6 +70,7 @@ describe("alert rules: conventions", () => {
         "HuaweiCloudCertDataStale",
         "HuaweiCloudCertErrors",
         "HuaweiCloudCertExporterAbsent",
+        PROBLEM_ALERT,
       ]),
     );
   });
@@ -92,7 +94,7 @@ describe("alert rules: conventions", () => {
       expect(summary, rule.alert).toContain("$labels.project_id");
       expect(summary, rule.alert).toContain("$labels.region");
     }
-    const named = [...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT];
+    const named = [...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT, PROBLEM_ALERT];
     for (const rule of alerts.filter((r) => named.includes(r.alert))) {
       expect(rule.annotations["summary"], rule.alert).toMatch(
         /(\$labels\.(certificate_name|resource_name)|\.Labels\.certificate_name)[\s\S]*\$labels\.(certificate_id|resource_id)/,
@@ -249,6 +251,21 @@ describe("alert rules: conventions", () => {
     expect(tests).toMatch(/override 14 d \/ 3 d: must not fire/);
     expect(tests).toMatch(/no owner series: fires unchanged/);
     expect(tests).toMatch(/exp_alerts: \[\]/);
+    expect(tests).toMatch(/unreadable for one poll only .*: must not fire/);
+    expect(tests).toMatch(/GeminiDB link failing on this replica only .*must\s+# not fire/);
+  });
+
+  it("keeps HuaweiCloudCertErrors off the failures a named problem explains", () => {
+    const errors = alerts.find((rule) => rule.alert === "HuaweiCloudCertErrors");
+    expect(errors?.expr).toMatch(
+      /rate\(hwcert_errors_total\[15m\]\) > 0\s+unless on \(job, instance, source, reason\)\s+hwcert_resource_problem/,
+    );
+    // The problem alert leaves a GeminiDB link that is down to the alert that names the link.
+    const problem = alerts.find((rule) => rule.alert === PROBLEM_ALERT);
+    expect(problem?.expr).toContain("max without (instance, pod) (hwcert_resource_problem == 1)");
+    expect(problem?.expr).toContain(
+      "min without (instance, pod) (hwcert_geminidb_ca_link_up) == 0",
+    );
   });
 });
 

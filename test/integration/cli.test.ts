@@ -192,7 +192,32 @@ describe("check: exit codes follow the certificates' real expiry", () => {
     expect(result.stdout).toMatch(
       /Could not read:\n {2}GeminiDB [0-9a-f]+\/ap-southeast-1: forbidden: /,
     );
-    expect(result.stdout).toContain("Exit 3 (unreadable): 1 source or CA link could not be read.");
+    expect(result.stdout).toContain("Exit 3 (unreadable): 1 source could not be read.");
+  });
+
+  it("exits 3 on an ELB certificate whose PEM cannot be read, and names it", async () => {
+    await addCertificate("fine", -10, 80);
+    const now = Date.now();
+    const chain = await generateChain({
+      commonName: "broken.example.com",
+      notBefore: new Date(now - 10 * DAY_MS),
+      notAfter: new Date(now + 200 * DAY_MS),
+      depth: 1,
+    });
+    const id = sim.elb.add({
+      name: "broken-upload",
+      certificate: toOneLinePem(chain.certificatePem).replace(/MII[A-Za-z0-9+/]{20}/, "!!!"),
+      expireTime: new Date(now + 200 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    });
+    const result = await check();
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `Could not read:\\n {2}ELB [0-9a-f]+/ap-southeast-1 certificate broken-upload \\(${id}\\): bad_pem: PEM certificate block 1 is not valid base64; no readable certificates in the PEM\\n`,
+      ),
+    );
+    expect(result.stdout).toContain("1 unreadable.");
+    expect(result.stdout).toContain("Exit 3 (unreadable): 1 resource could not be read.");
   });
 
   it("names the unreachable host and the settings behind it", async () => {

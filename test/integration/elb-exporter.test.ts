@@ -165,9 +165,19 @@ describe("ELB certificates, demo scenario", () => {
       valueOf(samples, "hwcert_errors_total", { source: "elb", reason: "bad_certificate" });
     expect(bad).toBe(1);
     const warning = exporter.logs
-      .withMessage("ELB certificate PEM has unreadable parts")
-      .find((entry) => entry["certificateId"] === broken.id);
-    expect(warning).toBeDefined();
+      .withMessage("resource problem")
+      .find((entry) => entry["resourceId"] === broken.id);
+    expect(warning).toMatchObject({ level: "warn", source: "elb", resourceName: broken.spec.name });
+    expect(["bad_pem", "bad_certificate"]).toContain(warning?.["reason"]);
+    expect(
+      valueOf(samples, "hwcert_resource_problem", {
+        source: "elb",
+        region: sim.region,
+        project_id: sim.projectId,
+        resource_id: broken.id,
+        resource_name: broken.spec.name,
+      }),
+    ).toBe(1);
   });
 
   it("reports the source up with its last success time", () => {

@@ -328,6 +328,21 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
     expect(await page.locator(".chip.down").textContent()).toBe("1 CA link(s) down");
   });
 
+  it("names every resource that could not be read: the broken PEM, the failing CA link", async () => {
+    const rows = await page.locator("#problems tbody tr").allTextContents();
+    const broken = scenario.elb.find((certificate) => certificate.spec.pemForm === "broken");
+    expect(broken).toBeDefined();
+    expect(rows.find((row) => row.includes(broken?.spec.name ?? "?"))).toMatch(
+      new RegExp(`${broken?.id ?? "?"}ELB certificate.*bad_(pem|certificate)`),
+    );
+    expect(rows.find((row) => row.includes("audit-mongodb"))).toMatch(
+      /GeminiDB instance.*link_api_error.*CA download link unavailable/,
+    );
+    expect(await page.locator(".chip.problem").textContent()).toBe(
+      `${rows.length} resource problems`,
+    );
+  });
+
   it("loads nothing but the page, under a CSP the page never violates", async () => {
     expect(requests).toEqual([`${exporter.baseUrl}/`]);
     expect(consoleMessages).toEqual([]);

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { ElbSourceSnapshot, ListenerBinding, Snapshot } from "../../../src/poll/snapshot.js";
+import type {
+  ElbCertificateState,
+  ElbSourceSnapshot,
+  ListenerBinding,
+  Snapshot,
+} from "../../../src/poll/snapshot.js";
 import { keepIfUnchanged, linkKey, sameInstanceState } from "../../../src/poll/snapshot.js";
 import {
   renderedChunks,
   renderSnapshotMetrics,
   SnapshotRenderer,
+  type RenderedFamily,
   type RenderedMetrics,
 } from "../../../src/metrics/snapshot-renderer.js";
 import type { RenderOptions } from "../../../src/metrics/snapshot-metrics.js";
@@ -55,6 +61,14 @@ const elbBound: ElbSourceSnapshot = {
   listenerBindings: new Map([["cert-a", [binding("l-1", "web")]]]),
 };
 const gemini = geminiDbSource([instance("db-1", "orders", [link([caOne])])]);
+const certB = elb.certificates.get("cert-b")!;
+const brokenA: ElbCertificateState = {
+  ...elbCertificate("cert-a", "a", [intermediate]),
+  problems: [
+    { reason: "bad_pem", message: "PEM certificate block 1 is not valid base64" },
+    { reason: "bad_certificate", message: "block 2 is not a certificate" },
+  ],
+};
 
 /** Each step is what a poll could hand over after the previous one. */
 const STEPS: readonly { readonly name: string; readonly snapshot: Snapshot }[] = [
@@ -116,6 +130,34 @@ const STEPS: readonly { readonly name: string; readonly snapshot: Snapshot }[] =
       linkDurations: new Map([[linkKey("db-1", "international"), 0.75]]),
     }),
   },
+  {
+    name: "a PEM became unreadable and a CA link failed",
+    snapshot: snapshot(
+      {
+        ...elbBound,
+        certificates: new Map([
+          ["cert-a", brokenA],
+          ["cert-b", certB],
+        ]),
+      },
+      geminiDbSource([instance("db-1", "orders", [link([caOne], false)])]),
+    ),
+  },
+  {
+    name: "the same problems, the ELB source down (last good kept)",
+    snapshot: snapshot(
+      {
+        ...elbBound,
+        up: false,
+        certificates: new Map([
+          ["cert-a", brokenA],
+          ["cert-b", certB],
+        ]),
+      },
+      geminiDbSource([instance("db-1", "orders", [link([caOne], false)])]),
+    ),
+  },
+  { name: "both fixed", snapshot: snapshot(elbBound, gemini) },
   { name: "the GeminiDB source is gone", snapshot: snapshot(elbBound) },
 ];
 
@@ -161,6 +203,62 @@ describe("SnapshotRenderer", () => {
   });
 });
 
+describe("SnapshotRenderer: hwcert_resource_problem", () => {
+  const PROBLEM = "hwcert_resource_problem";
+  const problemFamily = (rendered: RenderedMetrics): RenderedFamily | undefined =>
+    rendered.families.find((family) =>
+      Buffer.concat(family.chunks).toString("utf8").includes(`# TYPE ${PROBLEM} gauge`),
+    );
+  const withBroken = (certificates: ReadonlyMap<string, ElbCertificateState>): Snapshot =>
+    snapshot({ ...elbBound, certificates }, gemini);
+
+  it("writes one series per resource and reason, and none once fixed", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    const broken = new Map([
+      ["cert-a", brokenA],
+      ["cert-b", certB],
+    ]);
+    const lines = (rendered: RenderedMetrics): string[] =>
+      text(rendered)
+        .split("\n")
+        .filter((line) => line.startsWith(`${PROBLEM}{`));
+    expect(lines(renderer.render(withBroken(broken)))).toEqual([
+      `${PROBLEM}{source="elb",region="ap-southeast-1",project_id="p1",resource_id="cert-a",resource_name="a",reason="bad_pem"} 1`,
+      `${PROBLEM}{source="elb",region="ap-southeast-1",project_id="p1",resource_id="cert-a",resource_name="a",reason="bad_certificate"} 1`,
+    ]);
+    // Two links failing for the same reason are one series of their instance.
+    const twoLinks = geminiDbSource([
+      instance("db-1", "orders", [link([], false), { ...link([], false), category: "national" }]),
+    ]);
+    expect(lines(renderer.render(snapshot(twoLinks)))).toEqual([
+      `${PROBLEM}{source="geminidb",region="ap-southeast-1",project_id="p1",resource_id="db-1",resource_name="orders",reason="http_status"} 1`,
+    ]);
+    expect(lines(renderer.render(snapshot(elbBound, gemini)))).toEqual([]);
+  });
+
+  it("reuses the family while the problems stay, and writes it again when they change", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    const broken = new Map([
+      ["cert-a", brokenA],
+      ["cert-b", certB],
+    ]);
+    const first = problemFamily(renderer.render(withBroken(broken)));
+    // A steady poll: the poller hands back the same map.
+    const steady = renderer.render({ ...withBroken(broken), completedPolls: 2 });
+    expect(problemFamily(steady)).toBe(first);
+    // Another reason for the same certificate: a new state object, new text.
+    const other = new Map([
+      ["cert-a", { ...brokenA, problems: [{ reason: "bad_time" as const, message: "no time" }] }],
+      ["cert-b", certB],
+    ]);
+    const changed = renderer.render(withBroken(other));
+    expect(problemFamily(changed)).not.toBe(first);
+    expect(text(changed)).toContain('reason="bad_time"} 1');
+    expect(text(changed)).not.toContain('reason="bad_pem"');
+    expect(text(changed)).toBe(text(renderSnapshotMetrics(withBroken(other), OPTIONS)));
+  });
+});
+
 describe("sameInstanceState", () => {
   const base = instance("db-1", "orders", [link([caOne])]);
 
@@ -178,6 +276,13 @@ describe("sameInstanceState", () => {
     ["a link down", base, instance("db-1", "orders", [link([caOne], false)])],
     ["one link more", base, instance("db-1", "orders", [link([caOne]), link([caTwo])])],
     ["other bytes", base, instance("db-1", "orders", [{ ...link([caOne]), bytes: 7 }])],
+    [
+      "unreadable parts",
+      base,
+      instance("db-1", "orders", [
+        { ...link([caOne]), problem: { reason: "bad_content" as const, message: "part 2" } },
+      ]),
+    ],
     ["SSL switched off", base, { ...base, ssl: "0" as const }],
     ["another tag value", tagged, { ...base, tags: { team: "b" } }],
     ["tags read", base, tagged],

@@ -89,6 +89,55 @@ describe("renderStatusPage", () => {
   });
 });
 
+describe("renderStatusPage: what could not be read", () => {
+  it("lists each unreadable resource by name, kind and reason, and counts them", () => {
+    const html = renderStatusPage(
+      buildStatusModel({
+        snapshot: snapshot(
+          elbSource([
+            {
+              ...elbCertificate("c2", "broken-upload", [], NOW + 60 * 86_400),
+              problems: [{ reason: "bad_pem", message: "no certificate found" }],
+            },
+          ]),
+          geminiDbSource([instance("db-1", "orders", [link([], false)])]),
+        ),
+        version: "v",
+        now: NOW,
+        nextPollSeconds: null,
+        pollInProgress: false,
+        thresholds: lifetimeThresholds,
+      }),
+    );
+    const section = /<table id="problems">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
+    const rows = section.match(/<tr class="down">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain("<bdi>broken-upload</bdi>");
+    expect(rows[0]).toContain("<bdi>c2</bdi>");
+    expect(rows[0]).toContain("ELB certificate");
+    expect(rows[0]).toContain("<code>bad_pem</code>");
+    expect(rows[0]).toContain("<bdi>no certificate found</bdi>");
+    expect(rows[1]).toContain("GeminiDB instance · link <bdi>international</bdi>");
+    expect(html).toContain('<li class="chip down">1 CA link(s) down</li>');
+    expect(html).toContain('<li class="chip problem">2 resource problems</li>');
+  });
+
+  it("has no such section when everything could be read", () => {
+    const html = renderStatusPage(
+      buildStatusModel({
+        snapshot: snapshot(elbSource([elbCertificate("c1", "www", [x509(-10, 80)])])),
+        version: "v",
+        now: NOW,
+        nextPollSeconds: null,
+        pollInProgress: false,
+        thresholds: lifetimeThresholds,
+      }),
+    );
+    expect(html).not.toContain('id="problems"');
+    expect(html).not.toContain("chip problem");
+  });
+});
+
 describe("renderStatusPage before the first poll", () => {
   it("says so instead of showing an empty table as if all were well", () => {
     const html = renderStatusPage(

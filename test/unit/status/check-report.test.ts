@@ -7,7 +7,16 @@ import { buildStatusModel } from "../../../src/status/model.js";
 import { displayWidth, terminalSafe, truncateToWidth } from "../../../src/status/terminal-text.js";
 import { fixedThresholds } from "../../../src/status/thresholds.js";
 import { checkVerdict } from "../../../src/status/verdict.js";
-import { elbCertificate, elbSource, NOW, snapshot, x509 } from "./fixtures.js";
+import {
+  elbCertificate,
+  elbSource,
+  geminiDbSource,
+  instance,
+  link,
+  NOW,
+  snapshot,
+  x509,
+} from "./fixtures.js";
 
 const HOSTILE = "evil\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe";
 
@@ -78,6 +87,48 @@ describe("renderCheckReport", () => {
     });
     expect(text).toContain("\u001b[31mCRITICAL\u001b[0m");
     expect(text).toContain("\u001b[31mExit 2 (critical)");
+  });
+});
+
+describe("renderCheckReport: what could not be read", () => {
+  it("names each unreadable resource, counts it as unreadable and exits 3", () => {
+    const m = buildStatusModel({
+      snapshot: snapshot(
+        elbSource([
+          elbCertificate("c1", "www", [x509(-80, 50)]),
+          {
+            ...elbCertificate("c2", "broken-upload", [], NOW + 60 * 86_400),
+            problems: [
+              {
+                reason: "bad_pem",
+                message: "no certificate found; no readable certificates in the PEM",
+              },
+            ],
+          },
+        ]),
+        geminiDbSource([instance("db-1", "orders", [link([], false)])]),
+      ),
+      version: "test",
+      now: NOW,
+      nextPollSeconds: null,
+      pollInProgress: false,
+      thresholds: () => fixedThresholds(30, 7),
+    });
+    const verdict = checkVerdict(m);
+    const text = renderCheckReport(m, verdict, { warnDays: 30, criticalDays: 7, colour: false });
+    expect(text).toContain(
+      [
+        "Could not read:",
+        "  ELB p1/ap-southeast-1 certificate broken-upload (c2): bad_pem: no certificate found; no readable certificates in the PEM",
+        "  GeminiDB p1/ap-southeast-1 instance orders (db-1) link international: http_status: CA download failed: answered HTTP 404",
+      ].join("\n"),
+    );
+    expect(text).toContain(
+      "0 expired, 0 critical (< 7 d), 0 warning (< 30 d), 2 ok; 2 unreadable.",
+    );
+    expect(text.trimEnd().split("\n").at(-1)).toBe(
+      "Exit 3 (unreadable): 2 resources could not be read.",
+    );
   });
 });
 

@@ -58,6 +58,7 @@ export function elbCertificate(
     certificates,
     origin: "",
     ccmCertificateId: null,
+    problems: [],
   };
 }
 
@@ -90,6 +91,9 @@ export function link(certificates: readonly ParsedCertificate[], up = true): CaL
     bytes: 1000,
     reason: up ? null : "http_status",
     certificates,
+    problem: up
+      ? null
+      : { reason: "http_status", message: "CA download failed: answered HTTP 404" },
   };
 }
 

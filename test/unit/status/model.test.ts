@@ -2,6 +2,7 @@
 // that error texts pass through the redactor.
 
 import { describe, expect, it } from "vitest";
+import type { CcmSourceSnapshot } from "../../../src/poll/snapshot.js";
 import { buildStatusModel, type StatusInput } from "../../../src/status/model.js";
 import { fixedThresholds, lifetimeThresholds } from "../../../src/status/thresholds.js";
 import {
@@ -142,11 +143,103 @@ describe("buildStatusModel", () => {
         source: "geminidb",
         region: "ap-southeast-1",
         projectId: "p1",
-        resource: { id: "i1", name: "db", category: "international" },
+        resource: { id: "i1", name: "db", kind: "geminidb_instance", category: "international" },
         reason: "http_status",
-        message: "CA download link (international) is down: HTTP 404",
+        message: "CA download failed: answered HTTP 404",
       },
     ]);
+  });
+
+  it("lists each unreadable resource by name with its reason, and keeps its certificates", () => {
+    const intermediate = x509(-100, 700, { chainPosition: "intermediate" });
+    const ccm: CcmSourceSnapshot = {
+      source: "ccm",
+      region: "ap-southeast-1",
+      projectId: "p1",
+      up: true,
+      lastSuccessSeconds: NOW - 60,
+      lastAttemptSeconds: NOW - 60,
+      lastError: null,
+      certificates: new Map([
+        [
+          "scs-1",
+          {
+            id: "scs-1",
+            name: "shop",
+            domain: "shop.example.com",
+            sans: "",
+            type: "DV",
+            brand: "DigiCert",
+            signatureAlgorithm: "SHA256WITHRSA",
+            apiStatus: "ISSUED",
+            status: "issued",
+            enterpriseProjectId: "0",
+            notBefore: null,
+            notAfter: null,
+            detailsFor: null,
+            problems: [
+              {
+                reason: "http_5xx",
+                message: "details could not be read: ccm show_certificate: HTTP 503: token SECRET",
+              },
+            ],
+          },
+        ],
+      ]),
+    };
+    const broken = {
+      ...elbCertificate("c1", "half", [intermediate], NOW + 40 * DAY),
+      problems: [
+        { reason: "bad_pem", message: "PEM certificate block 1 is not valid base64" },
+      ] as const,
+    };
+    const partial = {
+      ...link([x509(-10, 400, { chainPosition: "root" })]),
+      problem: { reason: "bad_content", message: "the CA file has unreadable parts" } as const,
+    };
+    const model = build({
+      snapshot: snapshot(
+        elbSource([broken, elbCertificate("c2", "fine", [x509(-10, 80)])]),
+        geminiDbSource([instance("i1", "orders", [partial])]),
+        ccm,
+      ),
+      redact: (text) => text.replace("SECRET", "[REDACTED]"),
+    });
+    expect(model.problems).toEqual([
+      {
+        source: "elb",
+        region: "ap-southeast-1",
+        projectId: "p1",
+        resource: { id: "c1", name: "half", kind: "elb_certificate", category: "" },
+        reason: "bad_pem",
+        message: "PEM certificate block 1 is not valid base64",
+      },
+      {
+        source: "geminidb",
+        region: "ap-southeast-1",
+        projectId: "p1",
+        resource: {
+          id: "i1",
+          name: "orders",
+          kind: "geminidb_instance",
+          category: "international",
+        },
+        reason: "bad_content",
+        message: "the CA file has unreadable parts",
+      },
+      {
+        source: "ccm",
+        region: "ap-southeast-1",
+        projectId: "p1",
+        resource: { id: "scs-1", name: "shop", kind: "ccm_certificate", category: "" },
+        reason: "http_5xx",
+        message: "details could not be read: ccm show_certificate: HTTP 503: token [REDACTED]",
+      },
+    ]);
+    // What could be read is still shown: the readable intermediate and the API's expire_time.
+    expect(model.certificates.filter((row) => row.resourceId === "c1")).toHaveLength(2);
+    // A link up with unreadable parts is a problem, not a link down.
+    expect(model.instances[0]?.links[0]?.up).toBe(true);
   });
 
   it("does not count a source that has not been polled yet as a problem", () => {

@@ -15,7 +15,7 @@ import {
   x509,
 } from "./fixtures.js";
 
-type Finding = "ok" | "warning" | "critical" | "expired" | "source-down" | "link-down";
+type Finding = "ok" | "warning" | "critical" | "expired" | "source-down" | "link-down" | "bad-pem";
 
 const DAYS_LEFT = { ok: 100, warning: 20, critical: 3, expired: -1 } as const;
 
@@ -27,6 +27,16 @@ function verdictFor(findings: readonly Finding[]) {
         x509(-300, DAYS_LEFT[finding as keyof typeof DAYS_LEFT]),
       ]),
     );
+  if (findings.includes("bad-pem")) {
+    // Unreadable, and known only by an expire_time far away: nothing but the problem counts.
+    certificates.push({
+      ...elbCertificate("broken", "broken", [], NOW + 300 * 86_400),
+      problems: [
+        { reason: "bad_pem", message: "no certificate found; no readable certificates" },
+        { reason: "bad_time", message: "the API gave no expire_time" },
+      ],
+    });
+  }
   const model = buildStatusModel({
     snapshot: snapshot(
       elbSource(
@@ -54,9 +64,13 @@ describe("checkVerdict", () => {
     [["warning", "critical"], 2, "1 certificate expired or within the critical limit"],
     [["expired"], 2, "1 certificate expired or within the critical limit"],
     [["expired", "critical", "warning"], 2, "2 certificates expired or within the critical limit"],
-    [["ok", "source-down"], 3, "1 source or CA link could not be read"],
-    [["ok", "link-down"], 3, "1 source or CA link could not be read"],
-    [["warning", "source-down", "link-down"], 3, "2 source or CA links could not be read"],
+    [["ok", "source-down"], 3, "1 source could not be read"],
+    [["ok", "link-down"], 3, "1 resource could not be read"],
+    [["ok", "bad-pem"], 3, "1 resource could not be read"],
+    [["warning", "bad-pem"], 3, "1 resource could not be read"],
+    [["warning", "source-down", "link-down"], 3, "1 source and 1 resource could not be read"],
+    [["source-down", "link-down", "bad-pem"], 3, "1 source and 2 resources could not be read"],
+    [["critical", "bad-pem"], 2, "1 certificate expired or within the critical limit"],
     [["critical", "source-down"], 2, "1 certificate expired or within the critical limit"],
     [["expired", "link-down"], 2, "1 certificate expired or within the critical limit"],
   ])("%j exits %i", (findings, exitCode, summary) => {
