@@ -146,6 +146,12 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     ID_PATTERN,
   );
   let thresholdOverrides = envThresholds;
+  const storedCertificates = readIdList(
+    problems,
+    "HWCERT_STORED_CERTIFICATES",
+    raw("HWCERT_STORED_CERTIFICATES"),
+    "resource",
+  );
   const ownerTags = readOwnerTags(problems, "HWCERT_OWNER_TAGS", raw("HWCERT_OWNER_TAGS"));
   const resolveNames = readBoolean(
     problems,
@@ -249,6 +255,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     allowedHosts === undefined ||
     allowHttp === undefined ||
     thresholdOverrides === undefined ||
+    storedCertificates === undefined ||
     ownerTags === undefined ||
     resolveNames === undefined ||
     epsEndpoint === undefined
@@ -266,6 +273,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     apiRateLimit,
     logLevel,
     thresholdOverrides,
+    storedCertificates: new Set(storedCertificates.value ?? []),
     ownerTags,
     enterpriseProjectNames: resolveNames ? { endpoint: epsEndpoint } : null,
   };
@@ -614,7 +622,7 @@ export function readIdList(
   problems: Problems,
   name: string,
   value: string | undefined,
-  noun: "certificate" | "instance",
+  noun: "certificate" | "instance" | "resource",
 ): Read<readonly string[] | null> {
   if (value === undefined) return { value: null };
   const ids = [
