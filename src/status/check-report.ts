@@ -122,7 +122,9 @@ export function renderCheckReport(
   out.push(
     "",
     `${counts.expired} expired, ${counts.critical} critical (< ${options.criticalDays} d), ${counts.warning} warning (< ${options.warnDays} d), ${counts.notice} notice (stored only), ${counts.ok} ok; ${model.problems.length} unreadable.`,
-    ...(options.includeStored === true ? ["Stored certificates were judged as if in use (--include-stored)."] : []),
+    ...(options.includeStored === true
+      ? ["Stored certificates were judged as if in use (--include-stored)."]
+      : []),
     paint(`Exit ${verdict.exitCode} (${verdict.status}): ${verdict.summary}.`, verdict.status),
   );
   return `${out.join("\n")}\n`;

@@ -109,7 +109,7 @@ describe("renderCheckReport", () => {
       colour: true,
     });
     expect(text).toContain("\u001b[31mCRITICAL\u001b[0m");
-    expect(text).toMatch(/\u001b\[36mNOTICE +\u001b\[0m/);
+    expect(text).toContain("\u001b[36mNOTICE  \u001b[0m");
     expect(text).toContain("\u001b[31mExit 2 (critical)");
   });
 });

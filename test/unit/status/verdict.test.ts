@@ -36,7 +36,7 @@ const DAYS_LEFT = { ok: 100, warning: 20, critical: 3, expired: -1 } as const;
 const STORED_DAYS_LEFT = { "stored-expired": -1, "stored-warning": 20 } as const;
 
 function verdictFor(findings: readonly Finding[], includeStored = false) {
-  const pick = <T extends Record<string, number>>(days: T, prefix: string) =>
+  const pick = (days: Readonly<Record<string, number>>, prefix: string) =>
     findings
       .filter((finding) => finding in days)
       .map((finding, index) =>
