@@ -53,7 +53,7 @@ describe("lifetimeThresholds", () => {
 });
 
 /** A certificate in use, as the expiry-only rule of earlier versions judged it. */
-function classifyExpiry(secondsLeft: number, thresholds: ExpiryThresholds): Severity {
+function judgeInUse(secondsLeft: number, thresholds: ExpiryThresholds): Severity {
   return decideSeverity({ secondsLeft, thresholds, usage: "in_use", statusAlarm: null });
 }
 
@@ -69,7 +69,7 @@ describe("decideSeverity of a certificate in use", () => {
     ["at notAfter", 0, "expired"],
     ["long expired", -400 * DAY, "expired"],
   ])("90-day certificate, %s", (_name, secondsLeft, severity) => {
-    expect(classifyExpiry(secondsLeft, ninetyDay)).toBe(severity);
+    expect(judgeInUse(secondsLeft, ninetyDay)).toBe(severity);
   });
 
   it.each<[string, number, Severity]>([
@@ -79,7 +79,7 @@ describe("decideSeverity of a certificate in use", () => {
     ["14 hours left", 14 * HOUR, "critical"],
   ])("6-day certificate, %s", (_name, secondsLeft, severity) => {
     expect(
-      classifyExpiry(secondsLeft, lifetimeThresholds({ notBefore: NOW, notAfter: NOW + 6 * DAY })),
+      judgeInUse(secondsLeft, lifetimeThresholds({ notBefore: NOW, notAfter: NOW + 6 * DAY })),
     ).toBe(severity);
   });
 
@@ -92,7 +92,7 @@ describe("decideSeverity of a certificate in use", () => {
     [0, 0, 1, "ok"],
     [10, 0, 1, "warning"],
   ])("fixed %s / %s days, %s seconds left: %s", (warn, critical, secondsLeft, severity) => {
-    expect(classifyExpiry(secondsLeft, fixedThresholds(warn, critical))).toBe(severity);
+    expect(judgeInUse(secondsLeft, fixedThresholds(warn, critical))).toBe(severity);
   });
 });
 
