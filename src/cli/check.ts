@@ -1,5 +1,5 @@
 // `check`: one poll with the daemon's own pollers (no HTTP server, no schedule), a report on
-// stdout and an exit code from verdict.ts. Logs go to stderr as JSON, quiet by default because
+// stdout and an exit code from verdict.ts: 2 only for what would page (severity.ts). Logs go to stderr as JSON, quiet by default because
 // the report already names every failure. Ctrl-C aborts the poll and exits 130.
 
 import type { RetryPolicy } from "../cloud/http-client.js";
@@ -7,7 +7,7 @@ import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
 import { buildStatusModel } from "../status/model.js";
-import { fixedThresholds } from "../status/thresholds.js";
+import { fixedThresholds } from "../status/severity.js";
 import { checkVerdict } from "../status/verdict.js";
 import { VERSION } from "../version.js";
 import { createPolling } from "./polling.js";
@@ -17,6 +17,8 @@ import type { CliIo } from "./run.js";
 export interface CheckOptions {
   readonly warnDays: number;
   readonly criticalDays: number;
+  /** Judge stored certificates as if in use (--include-stored). */
+  readonly includeStored: boolean;
   readonly output: "table" | "json";
   readonly logLevel: LogLevel;
   readonly retry?: RetryPolicy;
@@ -85,6 +87,8 @@ export async function runCheck(
     thresholds: (_validity, resourceId) =>
       config.thresholdOverrides.get(resourceId) ??
       fixedThresholds(options.warnDays, options.criticalDays),
+    storedCertificates: config.storedCertificates,
+    includeStored: options.includeStored,
     redact: (text) => polling.scrubber.scrub(text),
   });
   const verdict = checkVerdict(model);
@@ -94,6 +98,7 @@ export async function runCheck(
       : renderCheckReport(model, verdict, {
           warnDays: options.warnDays,
           criticalDays: options.criticalDays,
+          includeStored: options.includeStored,
           colour: io.stdoutColour ?? false,
         }),
   );

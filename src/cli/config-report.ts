@@ -42,6 +42,13 @@ export function renderConfigReport(config: Config, warnings: readonly string[] =
   );
   field(
     "",
+    "stored only",
+    config.storedCertificates.size === 0
+      ? "none marked (a CCM certificate nothing visibly uses counts as in use)"
+      : [...config.storedCertificates].join(", "),
+  );
+  field(
+    "",
     "owner tags",
     config.ownerTags.length === 0
       ? "none read"

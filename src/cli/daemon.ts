@@ -11,7 +11,7 @@ import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
 import { buildStatusModel } from "../status/model.js";
-import { lifetimeThresholds } from "../status/thresholds.js";
+import { effectiveThresholds } from "../status/severity.js";
 import { VERSION } from "../version.js";
 import { createPolling, type PollingOptions } from "./polling.js";
 
@@ -39,6 +39,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
   const renderer = new SnapshotRenderer({
     thresholdOverrides: config.thresholdOverrides,
+    storedCertificates: config.storedCertificates,
     ownerTags: config.ownerTags,
   });
 
@@ -79,7 +80,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         nextPollSeconds: next ? next.getTime() / 1000 : null,
         pollInProgress: poller.inFlight !== null,
         thresholds: (validity, resourceId) =>
-          config.thresholdOverrides.get(resourceId) ?? lifetimeThresholds(validity),
+          effectiveThresholds(validity, config.thresholdOverrides.get(resourceId)),
+        storedCertificates: config.storedCertificates,
         redact: (text) => scrubber.scrub(text),
       });
     },

@@ -37,17 +37,24 @@ Configuration comes from HWCERT_* environment variables, a .env file in the work
 
 const CHECK_HELP = `
 Exit codes (the first that applies wins):
-  2  a certificate has expired or expires within --critical-days
+  2  a certificate in use has expired, is revoked, or expires within --critical-days
   3  a source or a GeminiDB CA download link could not be read (also: bad configuration or options)
-  1  a certificate expires within --warn-days
-  0  everything was read and no certificate is within --warn-days
+  1  a certificate in use expires within --warn-days
+  0  everything was read and no certificate in use is within --warn-days
   130 interrupted
+
+In use means what the alert rules page for: an ELB certificate on a listener (or whose listeners
+are unknown), every GeminiDB CA, and a CCM certificate unless nothing uses it and it is listed in
+HWCERT_STORED_CERTIFICATES. A certificate only stored (an ELB certificate on no listener, or one
+listed there) is a NOTICE once it nears expiry and never changes the exit code; --include-stored
+judges it as if it were in use.
 
 The limits are fixed numbers of days, unlike the status page and the alert rules, whose limits
 are relative to each certificate's lifetime (capped at 28 and 7 days).
 
 Examples:
   $ ${NAME} check
+  $ ${NAME} check --include-stored
   $ ${NAME} check --warn-days 21 --critical-days 3 --output json | jq '.certificates[0]'
   $ ${NAME} check >/dev/null || echo "certificates need attention (exit $?)"
 ${CONFIGURATION_HELP}`;
@@ -97,7 +104,8 @@ ${CONFIGURATION_HELP}`,
     .addHelpText(
       "after",
       `
-The status page is at / and its data at /?format=json; /metrics, /healthz and /readyz as before.
+The status page is at / and its data at /?format=json; Prometheus scrapes /metrics, and /healthz
+and /readyz answer liveness and readiness probes.
 ${CONFIGURATION_HELP}`,
     )
     .action(async () => {
@@ -109,17 +117,26 @@ ${CONFIGURATION_HELP}`,
     .command("check")
     .description("poll once, print every certificate and exit 0/1/2/3 (for cron and CI)")
     .addOption(
-      new Option("--warn-days <days>", "exit 1 when a certificate expires within this many days")
+      new Option(
+        "--warn-days <days>",
+        "exit 1 when a certificate in use expires within this many days",
+      )
         .default(30)
         .argParser(parseDays),
     )
     .addOption(
       new Option(
         "--critical-days <days>",
-        "exit 2 when a certificate expires within this many days",
+        "exit 2 when a certificate in use expires within this many days",
       )
         .default(7)
         .argParser(parseDays),
+    )
+    .addOption(
+      new Option(
+        "--include-stored",
+        "judge certificates that are only stored as if they were in use",
+      ).default(false),
     )
     .addOption(
       new Option("-o, --output <format>", "report format")
@@ -137,6 +154,7 @@ ${CONFIGURATION_HELP}`,
       async (flags: {
         warnDays: number;
         criticalDays: number;
+        includeStored: boolean;
         output: "table" | "json";
         logLevel: LogLevel;
       }) => {

@@ -96,6 +96,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Per-resource expiry thresholds replacing the lifetime-relative default; usually empty. */
   readonly thresholdOverrides: ThresholdOverrides;
+  /**
+   * Resource ids the operator marked as only stored (HWCERT_STORED_CERTIFICATES): a notice, not a
+   * page, unless something visibly uses them. Usually empty.
+   */
+  readonly storedCertificates: ReadonlySet<string>;
   /** Tags read from resources for ownership labels; empty: none read. */
   readonly ownerTags: readonly OwnerTag[];
   /** Where enterprise project names are read; null: names are not resolved. */

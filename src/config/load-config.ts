@@ -164,6 +164,12 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     ID_PATTERN,
   );
   let thresholdOverrides = envThresholds;
+  const storedCertificates = readIdList(
+    problems,
+    "HWCERT_STORED_CERTIFICATES",
+    raw("HWCERT_STORED_CERTIFICATES"),
+    "resource",
+  );
   const ownerTags = readOwnerTags(problems, "HWCERT_OWNER_TAGS", raw("HWCERT_OWNER_TAGS"));
   const resolveNames = readBoolean(
     problems,
@@ -267,6 +273,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     allowedHosts === undefined ||
     allowHttp === undefined ||
     thresholdOverrides === undefined ||
+    storedCertificates === undefined ||
     ownerTags === undefined ||
     resolveNames === undefined ||
     epsEndpoint === undefined
@@ -284,6 +291,7 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
     apiRateLimit,
     logLevel,
     thresholdOverrides,
+    storedCertificates: new Set(storedCertificates.value ?? []),
     ownerTags,
     enterpriseProjectNames: resolveNames ? { endpoint: epsEndpoint } : null,
   };
@@ -746,7 +754,7 @@ export function readIdList(
   problems: Problems,
   name: string,
   value: string | undefined,
-  noun: "certificate" | "instance",
+  noun: "certificate" | "instance" | "resource",
 ): Read<readonly string[] | null> {
   if (value === undefined) return { value: null };
   const ids = [

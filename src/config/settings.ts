@@ -158,6 +158,14 @@ export const SETTINGS = [
       "Per-certificate alert thresholds overriding the lifetime-relative default: comma-separated <resource_id>=<warning>/<critical>, e.g. cert-1=14d/3d (units d, h, m, s).",
   },
   {
+    name: "HWCERT_STORED_CERTIFICATES",
+    defaultValue: undefined,
+    required: false,
+    secret: false,
+    description:
+      "Comma-separated resource ids (CCM certificates, ELB certificates) that are only stored: near expiry they raise a notice, never a page. Visible use (a listener, an ELB certificate or GeminiDB instance using a CCM certificate) wins.",
+  },
+  {
     name: "HWCERT_OWNER_TAGS",
     defaultValue: undefined,
     required: false,

@@ -96,6 +96,11 @@ export const METRICS = {
       "enterprise_project_name",
     ],
   },
+  resourceInUse: {
+    name: "hwcert_resource_in_use",
+    help: `1 when the resource's certificates are in use (an ELB certificate on a listener, a GeminiDB instance, a CCM certificate used by an ELB certificate or GeminiDB instance or not listed in HWCERT_STORED_CERTIFICATES), 0 when only stored; absent while unknown (ELB listeners not listed yet). ${POLLED}`,
+    labelNames: ["source", "region", "project_id", "resource_id"],
+  },
   geminidbLinkUp: {
     name: "hwcert_geminidb_ca_link_up",
     help: `1 when the GeminiDB CA download link was obtained, downloaded with status 200 within the limits, and held at least one certificate; else 0. ${POLLED}`,

@@ -19,6 +19,7 @@ import {
   type SourceSnapshot,
 } from "../poll/snapshot.js";
 import { resourceProblems } from "../poll/resource-problems.js";
+import { resourceUsage, type CcmUser } from "../status/severity.js";
 import { METRICS } from "./contract.js";
 import type { TextWriter } from "./text-writer.js";
 
@@ -57,21 +58,38 @@ export class Family {
   }
 }
 
+/** What a family may read of the whole snapshot besides the source it writes. */
+export interface RenderContext {
+  /** CCM certificate ids used by an ELB certificate or GeminiDB instance of any source. */
+  readonly ccmUsers: ReadonlyMap<string, readonly CcmUser[]>;
+}
+
 export interface FamilyDefinition {
   readonly spec: FamilySpec;
   /**
    * The samples change with every poll (status and timestamps), so they are always written
    * afresh. Any other family's part of a source depends only on the source's key, resources,
-   * listener bindings and enterprise project names (and the render options).
+   * listener bindings and enterprise project names (and the render options), plus whatever
+   * `otherInputs` names.
    */
   readonly volatile?: boolean;
+  /**
+   * What else a source's part reads of the other sources (compared by identity, like the
+   * source's own inputs): the part is written again when any of them changed.
+   */
+  readonly otherInputs?: (
+    source: SourceSnapshot,
+    sources: readonly SourceSnapshot[],
+  ) => readonly unknown[];
   /** Writes the family's samples of one source. */
-  readonly fill: (source: SourceSnapshot, family: Family) => void;
+  readonly fill: (source: SourceSnapshot, family: Family, context: RenderContext) => void;
 }
 
 export interface RenderOptions {
   /** Per-resource expiry thresholds, exported for the resources the snapshot holds. */
   readonly thresholdOverrides?: ThresholdOverrides;
+  /** Resource ids the operator marked as only stored (HWCERT_STORED_CERTIFICATES). */
+  readonly storedCertificates?: ReadonlySet<string>;
   /** The configured owner tags, each a label of hwcert_resource_owner_info. */
   readonly ownerTags?: readonly OwnerTag[];
 }
@@ -83,6 +101,7 @@ export interface RenderOptions {
 export function familyDefinitions(options: RenderOptions = {}): readonly FamilyDefinition[] {
   const ownerTags = options.ownerTags ?? [];
   const overrides = options.thresholdOverrides;
+  const storedCertificates = options.storedCertificates ?? new Set<string>();
   const x509Family = (
     spec: FamilySpec,
     value: (x509: ParsedCertificate) => number,
@@ -278,6 +297,33 @@ export function familyDefinitions(options: RenderOptions = {}): readonly FamilyD
             owner(certificate.id, certificate.enterpriseProjectId, () => "");
           }
         }
+      },
+    },
+    {
+      spec: METRICS.resourceInUse,
+      // A CCM certificate is in use when an ELB certificate or GeminiDB instance of any source
+      // uses it, so its part also reads their resources.
+      otherInputs: (source, sources) =>
+        source.source === "ccm"
+          ? sources.flatMap((other): readonly unknown[] =>
+              other.source === "elb"
+                ? [other.certificates]
+                : other.source === "geminidb"
+                  ? [other.instances]
+                  : [],
+            )
+          : [],
+      fill: (source, family, context) => {
+        const usageContext = { storedCertificates, ccmUsers: context.ccmUsers };
+        forEachResourceId(source, (id) => {
+          const usage = resourceUsage(source, id, usageContext);
+          if (usage === "unknown") return;
+          family.set(
+            [source.source, source.region, source.projectId, id],
+            usage === "in_use" ? 1 : 0,
+          );
+          family.endResource();
+        });
       },
     },
     linkFamily(METRICS.geminidbLinkUp, (link) => (link.up ? 1 : 0)),

@@ -5,18 +5,21 @@
 // status, GeminiDB download timings) instead of the whole text.
 //
 // Two checks decide, cheapest first:
-// - the part's inputs (source key, resource map, listener bindings, enterprise project names)
-//   are the same objects as last time: the pollers hand back the previous map when nothing in
-//   it changed, so the part is reused without writing anything;
+// - the part's inputs (source key, resource map, listener bindings, enterprise project names,
+//   and what the family reads of other sources, e.g. the ELB and GeminiDB resources that decide
+//   whether a CCM certificate is in use) are the same objects as last time: the pollers hand
+//   back the previous map when nothing in it changed, so the part is reused without writing;
 // - otherwise the part is written, and when its bytes equal the last ones the last buffers are
 //   kept. Families whose parts are all kept are the same RenderedFamily object as last time, so
 //   the exposition reuses their gzip member too.
 
 import type { SourceSnapshot, Snapshot } from "../poll/snapshot.js";
+import { ccmCertificateUsers } from "../status/severity.js";
 import {
   Family,
   familyDefinitions,
   type FamilyDefinition,
+  type RenderContext,
   type RenderOptions,
 } from "./snapshot-metrics.js";
 import { familyHeader, TextWriter } from "./text-writer.js";
@@ -59,10 +62,11 @@ export class SnapshotRenderer {
 
   render(snapshot: Snapshot): RenderedMetrics {
     const parts = new Map<string, Part>();
+    const context = snapshotContext(snapshot);
     const families = this.#definitions.map((definition, index): RenderedFamily => {
       const chunkLists = snapshot.sources.map((source) => {
         const key = `${String(index)}\u0000${sourceKey(source)}`;
-        const part = this.#part(definition, source, this.#parts.get(key));
+        const part = this.#part(definition, source, snapshot, context, this.#parts.get(key));
         parts.set(key, part);
         return part.chunks;
       });
@@ -86,12 +90,21 @@ export class SnapshotRenderer {
     return { families };
   }
 
-  #part(definition: FamilyDefinition, source: SourceSnapshot, last: Part | undefined): Part {
-    const inputs = definition.volatile === true ? null : partInputs(source);
+  #part(
+    definition: FamilyDefinition,
+    source: SourceSnapshot,
+    snapshot: Snapshot,
+    context: RenderContext,
+    last: Part | undefined,
+  ): Part {
+    const inputs =
+      definition.volatile === true
+        ? null
+        : [...partInputs(source), ...(definition.otherInputs?.(source, snapshot.sources) ?? [])];
     if (last?.inputs != null && inputs !== null && sameItems(last.inputs, inputs)) return last;
     const writer = new TextWriter();
     const family = new Family(definition.spec, writer);
-    definition.fill(source, family);
+    definition.fill(source, family, context);
     family.endResource();
     const chunks = writer.finish();
     if (last !== undefined && sameBytes(last.chunks, chunks))
@@ -106,6 +119,17 @@ export function renderSnapshotMetrics(
   options: RenderOptions = {},
 ): RenderedMetrics {
   return new SnapshotRenderer(options).render(snapshot);
+}
+
+/** What families read of the whole snapshot, worked out only if a part that needs it is written. */
+function snapshotContext(snapshot: Snapshot): RenderContext {
+  let ccmUsers: RenderContext["ccmUsers"] | undefined;
+  return {
+    get ccmUsers() {
+      ccmUsers ??= ccmCertificateUsers(snapshot.sources);
+      return ccmUsers;
+    },
+  };
 }
 
 function sourceKey(source: SourceSnapshot): string {

@@ -4,7 +4,7 @@
 // The script reads the DOM and reorders or hides rows; it never writes markup.
 
 import { createHash } from "node:crypto";
-import type { Severity } from "../status/thresholds.js";
+import type { Severity } from "../status/severity.js";
 
 /** Row tint and badge colour per severity; the browser test checks the page against these. */
 export const SEVERITY_COLOURS: Readonly<
@@ -13,6 +13,7 @@ export const SEVERITY_COLOURS: Readonly<
   expired: { row: "#f8c9c9", badge: "#7f1d1d" },
   critical: { row: "#fde4e4", badge: "#c81e1e" },
   warning: { row: "#fdf0c8", badge: "#9a5b00" },
+  notice: { row: "#e8f0fa", badge: "#2f5f8f" },
   ok: { row: "#ffffff", badge: "#1e6b34" },
 };
 

@@ -12,7 +12,7 @@ import type {
   SourceRow,
   StatusModel,
 } from "../status/model.js";
-import { SEVERITIES, type Severity } from "../status/thresholds.js";
+import { SEVERITIES, type Severity } from "../status/severity.js";
 import { escapeHtml } from "./html.js";
 import { STATUS_SCRIPT, STATUS_STYLE } from "./status-assets.js";
 
@@ -20,6 +20,7 @@ const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   expired: "Expired",
   critical: "Critical",
   warning: "Warning",
+  notice: "Notice",
   ok: "OK",
 };
 
@@ -55,7 +56,8 @@ ${sourceSection(model.sources, now)}
 ${instanceSection(model.instances)}
 </main>
 <footer>
-<p>Colours follow the alert rules: <b>warning</b> when less than min(30&nbsp;% of the certificate's lifetime, 28&nbsp;days) is left, <b>critical</b> below min(10&nbsp;%, 7&nbsp;days) and once expired. Without a known lifetime (an ELB <code>expire_time</code> alone) the limits are 28 and 7&nbsp;days.</p>
+<p>Colours follow the alert rules. A certificate in use (or whose use is unknown) is <b>warning</b> when less than min(30&nbsp;% of its lifetime, 28&nbsp;days) is left, <b>critical</b> below min(10&nbsp;%, 7&nbsp;days) or when Cloud Certificate Manager reports it revoked, and <b>expired</b> once past its notAfter or reported expired: those page. Without a known lifetime (an ELB <code>expire_time</code> alone) the limits are 28 and 7&nbsp;days; a resource's own thresholds (<code>HWCERT_CERTIFICATE_THRESHOLDS</code>) replace them.</p>
+<p>A certificate only <b>stored</b> (an ELB certificate on no listener, or a resource listed in <code>HWCERT_STORED_CERTIFICATES</code> that nothing visibly uses) is a <b>notice</b> once within its warning limit, revoked or expired, and never pages. A CCM certificate that no ELB certificate or GeminiDB instance uses counts as in use unless it is listed there: it may be installed outside Huawei Cloud.</p>
 <p>huaweicloud-cert-exporter ${t(model.version)} · page generated ${t(formatTimestamp(now))} · <a href="?format=json">JSON</a> · <a href="/metrics">/metrics</a> · <a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a></p>
 </footer>
 <script>${STATUS_SCRIPT}</script>
@@ -176,24 +178,52 @@ ${usageCell(row)}</tr>`;
 
 const ROLE_LABELS = { default: "default", sni: "SNI", client_ca: "client CA" } as const;
 
-/** ELB: how many listeners use the certificate, and which; stored-only and unknown said so. */
+const STORED = (title: string): string =>
+  `<td data-sort="0"><span class="stored" title="${t(title)}">stored only</span></td>`;
+
+/** Who uses the certificate, as severity.ts decided it: stored, unknown and assumed said so. */
 function usageCell(row: CertificateRow): string {
-  if (row.source !== "elb") return '<td data-sort="-2">—</td>';
-  const uses = row.listeners;
-  if (uses === null) {
-    return '<td data-sort="-1"><span class="sub" title="The listener list has not been read yet">unknown</span></td>';
+  if (row.usage === "unknown") {
+    return '<td data-sort="-1"><span class="sub" title="The listener list has not been read yet; judged as in use">unknown</span></td>';
   }
-  if (uses.length === 0) {
-    return '<td data-sort="0"><span class="stored" title="No ELB listener uses this certificate">stored only</span></td>';
+  if (row.source === "geminidb") {
+    return '<td data-sort="1"><span title="The instance serves this CA">instance</span></td>';
   }
-  const items = uses
-    .map((use) => {
-      const port = use.port === null ? "" : ` ${use.port}`;
-      return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
-    })
+  if (row.source === "elb") {
+    const uses = row.listeners ?? [];
+    if (row.usage === "stored") {
+      return STORED(
+        uses.length === 0 && row.listeners !== null
+          ? "No ELB listener uses this certificate"
+          : "Listed in HWCERT_STORED_CERTIFICATES",
+      );
+    }
+    const items = uses
+      .map((use) => {
+        const port = use.port === null ? "" : ` ${use.port}`;
+        return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
+      })
+      .join("");
+    const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
+    return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+  }
+  const users = row.usedBy ?? [];
+  if (row.usage === "stored") {
+    return STORED(
+      "Listed in HWCERT_STORED_CERTIFICATES; no ELB certificate or GeminiDB instance uses it",
+    );
+  }
+  if (users.length === 0) {
+    return '<td data-sort="0.5"><span class="sub" title="No ELB certificate or GeminiDB instance uses it, but it may be installed outside Huawei Cloud; list it in HWCERT_STORED_CERTIFICATES if it is only stored">assumed in use</span></td>';
+  }
+  const items = users
+    .map(
+      (user) =>
+        `<li>${SOURCE_LABELS[user.source]} · ${u(user.resourceName || user.resourceId)}<span class="sub">${u(user.region)} · ${u(user.projectId)}</span></li>`,
+    )
     .join("");
-  const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
-  return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+  const count = `${users.length} user${users.length === 1 ? "" : "s"}`;
+  return `<td data-sort="${users.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
 }
 
 const RESOURCE_LABELS: Readonly<Record<ResourceKind, string>> = {

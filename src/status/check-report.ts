@@ -8,12 +8,14 @@ import { formatDays, formatTimestamp } from "./format.js";
 import type { Problem, StatusModel } from "./model.js";
 import { statusToJson } from "./json.js";
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from "./terminal-text.js";
-import type { Severity } from "./thresholds.js";
+import type { Severity, Usage } from "./severity.js";
 import type { CheckVerdict } from "./verdict.js";
 
 export interface CheckReportOptions {
   readonly warnDays: number;
   readonly criticalDays: number;
+  /** Stored certificates were judged as if in use (--include-stored); default false. */
+  readonly includeStored?: boolean;
   /** ANSI colours for the status column and the verdict. */
   readonly colour: boolean;
 }
@@ -25,13 +27,21 @@ const LABELS: Readonly<Record<Severity, string>> = {
   expired: "EXPIRED",
   critical: "CRITICAL",
   warning: "WARNING",
+  notice: "NOTICE",
   ok: "OK",
+};
+
+const USAGE_LABELS: Readonly<Record<Usage, string>> = {
+  in_use: "in use",
+  stored: "stored",
+  unknown: "unknown",
 };
 
 const ANSI: Readonly<Record<Severity | CheckVerdict["status"], string>> = {
   expired: "\u001b[1;31m",
   critical: "\u001b[31m",
   warning: "\u001b[33m",
+  notice: "\u001b[36m",
   ok: "\u001b[32m",
   unreadable: "\u001b[1;35m",
 };
@@ -53,6 +63,7 @@ export function renderCheckReport(
     "DAYS",
     "NOT AFTER",
     "SOURCE",
+    "USE",
     "CERTIFICATE",
     "SUBJECT CN",
     "CHAIN",
@@ -66,6 +77,7 @@ export function renderCheckReport(
       formatDays(row.secondsLeft),
       formatTimestamp(row.notAfter),
       SOURCE_LABELS[row.source],
+      USAGE_LABELS[row.usage],
       cell(row.resourceName || row.resourceId),
       cell(row.subjectCn || "-"),
       row.kind === "expire_time"
@@ -108,7 +120,10 @@ export function renderCheckReport(
   const counts = model.counts;
   out.push(
     "",
-    `${counts.expired} expired, ${counts.critical} critical (< ${options.criticalDays} d), ${counts.warning} warning (< ${options.warnDays} d), ${counts.ok} ok; ${model.problems.length} unreadable.`,
+    `${counts.expired} expired, ${counts.critical} critical (< ${options.criticalDays} d), ${counts.warning} warning (< ${options.warnDays} d), ${counts.notice} notice (stored only), ${counts.ok} ok; ${model.problems.length} unreadable.`,
+    ...(options.includeStored === true
+      ? ["Stored certificates were judged as if in use (--include-stored)."]
+      : []),
     paint(`Exit ${verdict.exitCode} (${verdict.status}): ${verdict.summary}.`, verdict.status),
   );
   return `${out.join("\n")}\n`;
@@ -130,7 +145,7 @@ function resourceLabel(resource: NonNullable<Problem["resource"]>): string {
 export function renderCheckJson(
   model: StatusModel,
   verdict: CheckVerdict,
-  options: Pick<CheckReportOptions, "warnDays" | "criticalDays">,
+  options: Pick<CheckReportOptions, "warnDays" | "criticalDays" | "includeStored">,
 ): string {
   const document = {
     check: {
@@ -139,6 +154,7 @@ export function renderCheckJson(
       summary: verdict.summary,
       warnDays: options.warnDays,
       criticalDays: options.criticalDays,
+      includeStored: options.includeStored ?? false,
     },
     ...statusToJson(model),
   };

@@ -1,7 +1,7 @@
 // Text forms of times and durations shared by the status page and the `check` report, so both
 // say the same thing the same way. Pure: "now" is an argument; everything is UTC.
 
-import { DAY_SECONDS } from "./thresholds.js";
+import { DAY_SECONDS } from "./severity.js";
 
 /** `2025-06-01 12:00 UTC`; `—` for null. */
 export function formatTimestamp(seconds: number | null): string {

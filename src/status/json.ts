@@ -48,6 +48,10 @@ export function statusToJson(model: StatusModel): Record<string, unknown> {
       criticalBelowDays: roundDays(row.thresholds.criticalSeconds),
       // null: unknown (or a source without listeners); []: stored only, in use by nothing.
       listeners: row.listeners,
+      // in_use, stored (a notice at most, never paging) or unknown (judged as in use).
+      usage: row.usage,
+      // CCM rows: the ELB certificates and GeminiDB instances using it; null for other rows.
+      usedBy: row.usedBy,
     })),
     sources: model.sources.map((source) => ({
       source: source.source,

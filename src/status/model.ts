@@ -1,12 +1,14 @@
 // Builds the status model, the one view of a poll's results that the status page, its JSON and
-// the `check` command all render: every certificate with its time left and severity, each
-// source's health, each GeminiDB instance's CA links, and what could not be read. Pure: the
-// snapshot, the time and the threshold rule come in; no I/O, no clock, no formatting.
+// the `check` command all render: every certificate with its time left, usage and severity (as
+// severity.ts decides them), each source's health, each GeminiDB instance's CA links, and what
+// could not be read. Pure: the snapshot, the time and the threshold rule come in; no I/O, no
+// clock, no formatting.
 
 import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
 import {
   linkKey,
   resourceCount,
+  type CcmCertificateState,
   type CcmSourceSnapshot,
   type CertificateOrigin,
   type ElbSourceSnapshot,
@@ -19,12 +21,18 @@ import { RESOURCE_KINDS, resourceProblems, type ResourceKind } from "../poll/res
 import type { ErrorReason } from "../reasons.js";
 import type { SourceName } from "../sources.js";
 import {
-  classifyExpiry,
+  ccmCertificateUsers,
+  decideSeverity,
+  resourceUsage,
   SEVERITIES,
+  statusAlarm,
+  type CcmUser,
   type ExpiryThresholds,
   type Severity,
+  type Usage,
+  type UsageContext,
   type Validity,
-} from "./thresholds.js";
+} from "./severity.js";
 
 /**
  * One row of the certificate table: an X.509 certificate, an ELB expire_time alone, or a Cloud
@@ -52,6 +60,8 @@ export interface CertificateRow {
   readonly notAfter: number;
   readonly secondsLeft: number;
   readonly thresholds: ExpiryThresholds;
+  /** Whether the resource is in use (severity.ts decideUsage); stored rows never page. */
+  readonly usage: Usage;
   readonly severity: Severity;
   /**
    * ELB: the listeners using the certificate, empty when it is only stored; null when the
@@ -65,6 +75,11 @@ export interface CertificateRow {
   readonly ccmCertificateId: string | null;
   /** CCM rows: the API's status (ISSUED, EXPIRED, …); null for other rows. */
   readonly ccmStatus: string | null;
+  /**
+   * CCM rows: the ELB certificates and GeminiDB instances that use the certificate, in any
+   * project or region (empty: none seen); null for other rows.
+   */
+  readonly usedBy: readonly CcmUser[] | null;
 }
 
 export interface SourceRow {
@@ -157,6 +172,13 @@ export interface StatusInput {
   readonly thresholds: (validity: Validity, resourceId: string) => ExpiryThresholds;
   /** Applied to every error message shown (the daemon's secret scrubber). */
   readonly redact?: (text: string) => string;
+  /** Resource ids the operator marked as only stored (HWCERT_STORED_CERTIFICATES). */
+  readonly storedCertificates?: ReadonlySet<string>;
+  /**
+   * Judge stored certificates as if they were in use (`check --include-stored`); their rows
+   * still say they are stored.
+   */
+  readonly includeStored?: boolean;
 }
 
 /** The resource a certificate row belongs to. */
@@ -178,6 +200,10 @@ export function buildStatusModel(input: StatusInput): StatusModel {
   const instances: InstanceRow[] = [];
   const sourceProblems: Problem[] = [];
   const perResource: Problem[] = [];
+  const usageContext: UsageContext = {
+    storedCertificates: input.storedCertificates ?? new Set(),
+    ccmUsers: ccmCertificateUsers(input.snapshot.sources),
+  };
 
   const row = (
     source: SourceSnapshot,
@@ -197,12 +223,20 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       ccmCertificateId: null,
       ccmStatus: null,
     },
+    ccmState: CcmCertificateState | null = null,
   ): CertificateRow => {
     const thresholds = input.thresholds(
       { notBefore: fields.notBefore, notAfter: fields.notAfter },
       resource.id,
     );
     const secondsLeft = fields.notAfter - input.now;
+    const usage = resourceUsage(source, resource.id, usageContext);
+    const severity = decideSeverity({
+      secondsLeft,
+      thresholds,
+      usage: usage === "stored" && input.includeStored === true ? "in_use" : usage,
+      statusAlarm: statusAlarm(ccmState?.status ?? null),
+    });
     return {
       source: source.source,
       region: source.region,
@@ -213,9 +247,11 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       ...fields,
       secondsLeft,
       thresholds,
-      severity: classifyExpiry(secondsLeft, thresholds),
+      usage,
+      severity,
       listeners: resource.listeners,
       ...ccm,
+      usedBy: ccmState === null ? null : (usageContext.ccmUsers.get(resource.id) ?? []),
     };
   };
   const x509Row = (
@@ -342,6 +378,7 @@ export function buildStatusModel(input: StatusInput): StatusModel {
             notAfter: certificate.notAfter,
           },
           { ccmCertificateId: certificate.id, ccmStatus: certificate.apiStatus },
+          certificate,
         ),
       );
     }

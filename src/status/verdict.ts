@@ -1,7 +1,8 @@
 // The `check` command's verdict: one exit code for a whole poll, for cron jobs and pipelines.
-// Pure: the model (built with the command's fixed day limits) in, the code and its cause out.
-// Precedence, most important first: a certificate expired or critical (2) is never hidden by an
-// outage elsewhere; an unreadable source or resource (3) is never hidden by a mere warning (1).
+// Pure: the model (its rows' severities decided by severity.ts) in, the code and its cause out.
+// Precedence, most important first: what would page (an expired or critical certificate in use,
+// 2) is never hidden by an outage elsewhere; an unreadable source or resource (3) is never
+// hidden by a mere warning (1). A notice (a stored certificate) never changes the code.
 
 import type { StatusModel } from "./model.js";
 
@@ -35,6 +36,7 @@ export function checkVerdict(model: StatusModel): CheckVerdict {
     ),
   ).size;
   const warning = model.counts.warning;
+  const notice = model.counts.notice;
   const plural = (count: number, word: string): string =>
     `${count} ${word}${count === 1 ? "" : "s"}`;
   const verdict = (status: CheckStatus, summary: string): CheckVerdict => ({
@@ -45,7 +47,7 @@ export function checkVerdict(model: StatusModel): CheckVerdict {
   if (urgent > 0) {
     return verdict(
       "critical",
-      `${plural(urgent, "certificate")} expired or within the critical limit`,
+      `${plural(urgent, "certificate")} expired, revoked or within the critical limit`,
     );
   }
   if (unreadable > 0) {
@@ -58,5 +60,8 @@ export function checkVerdict(model: StatusModel): CheckVerdict {
   if (warning > 0) {
     return verdict("warning", `${plural(warning, "certificate")} within the warning limit`);
   }
-  return verdict("ok", `${plural(model.certificates.length, "certificate")}, all fine`);
+  const total = plural(model.certificates.length, "certificate");
+  return notice > 0
+    ? verdict("ok", `${total}, none in use needing attention; ${notice} stored only with a notice`)
+    : verdict("ok", `${total}, all fine`);
 }

@@ -51,7 +51,7 @@ describe("Alertmanager example: structure", () => {
       .flatMap((group) => group.rules)
       .filter(isAlert)
       .filter((rule) => rule.alert.includes("Certificate") || rule.alert.includes("CALink"));
-    expect(grouped).toHaveLength(9);
+    expect(grouped).toHaveLength(10);
     for (const rule of grouped) {
       const recorded = /^\s*\(\s*\(?\s*(min by \([^)]*\) \(\s*)?hwcert:/.test(rule.expr);
       const copied =
@@ -188,6 +188,7 @@ describe.skipIf(tools.skip)("Alertmanager example: amtool", () => {
     [["severity=warning", "alertname=HuaweiCloudCertSourceDown"], "warning"],
     [["alertname=SomethingWithoutSeverity"], "warning"],
     [["severity=info", "alertname=HuaweiCloudCertificateStoredOnlyExpiring"], "notice"],
+    [["severity=info", "alertname=HuaweiCloudCCMCertificateStoredOnlyRevoked"], "notice"],
     [["severity=info", "tag_team=payments"], "notice"],
     [["severity=critical", "tag_team=payments"], "payments-critical"],
     [["severity=warning", "tag_team=payments"], "payments-warning"],

@@ -50,6 +50,7 @@ const PAGING_EXPIRY_ALERTS = [
 const STORED_ONLY_ALERT = "HuaweiCloudCertificateStoredOnlyExpiring";
 const REVOKED_ALERT = "HuaweiCloudCCMCertificateRevoked";
 const PROBLEM_ALERT = "HuaweiCloudCertResourceProblem";
+const STORED_REVOKED_ALERT = "HuaweiCloudCCMCertificateStoredOnlyRevoked";
 /** Threshold families: each has `hwcert:<family>_seconds_left`, `_lifetime_seconds` and a threshold. */
 const FAMILIES = ["certificate", "elb_certificate", "ccm_certificate"];
 
@@ -65,6 +66,7 @@ describe("alert rules: conventions", () => {
         ...PAGING_EXPIRY_ALERTS,
         STORED_ONLY_ALERT,
         REVOKED_ALERT,
+        STORED_REVOKED_ALERT,
         "HuaweiCloudGeminiDBCALinkBroken",
         "HuaweiCloudCertSourceDown",
         "HuaweiCloudCertDataStale",
@@ -94,7 +96,13 @@ describe("alert rules: conventions", () => {
       expect(summary, rule.alert).toContain("$labels.project_id");
       expect(summary, rule.alert).toContain("$labels.region");
     }
-    const named = [...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT, PROBLEM_ALERT];
+    const named = [
+      ...PAGING_EXPIRY_ALERTS,
+      STORED_ONLY_ALERT,
+      REVOKED_ALERT,
+      STORED_REVOKED_ALERT,
+      PROBLEM_ALERT,
+    ];
     for (const rule of alerts.filter((r) => named.includes(r.alert))) {
       expect(rule.annotations["summary"], rule.alert).toMatch(
         /(\$labels\.(certificate_name|resource_name)|\.Labels\.certificate_name)[\s\S]*\$labels\.(certificate_id|resource_id)/,
@@ -160,16 +168,52 @@ describe("alert rules: conventions", () => {
     const revoked = alerts.filter((rule) => rule.alert === REVOKED_ALERT);
     expect(revoked.map((rule) => rule.labels["severity"])).toEqual(["critical"]);
     expect(revoked[0]?.expr).toContain(PAGE_UNLESS_STORED_ONLY);
-    const notices = alerts.filter((rule) => rule.alert === STORED_ONLY_ALERT);
-    expect(notices.map((rule) => rule.labels["severity"])).toEqual(["info"]);
-    expect(notices[0]?.expr).toMatch(/and on \([^)]*\)\s+\(hwcert:resource_in_use == 0\)/);
+    const notices = alerts.filter(
+      (rule) => rule.alert === STORED_ONLY_ALERT || rule.alert === STORED_REVOKED_ALERT,
+    );
+    expect(notices.map((rule) => [rule.alert, rule.labels["severity"]])).toEqual([
+      [STORED_ONLY_ALERT, "info"],
+      [STORED_REVOKED_ALERT, "info"],
+    ]);
+    for (const notice of notices) {
+      expect(notice.expr).toMatch(/and on \([^)]*\)\s+\(hwcert:resource_in_use == 0\)/);
+    }
     for (const family of FAMILIES) {
       expect(notices[0]?.expr).toContain(
         `hwcert:${family}_expiry_threshold_seconds{severity="warning"}`,
       );
     }
-    // Nothing else is info, and the info notice is the only alert of its name.
+    // The stored revoked notice watches the same statuses as the page it replaces.
+    expect(notices[1]?.expr).toContain('hwcert_ccm_certificate_status{status=~"revoked|expired"}');
+    expect(revoked[0]?.expr).toContain('hwcert_ccm_certificate_status{status=~"revoked|expired"}');
+    // Nothing else is info, and each notice is the only alert of its name. A notice never says
+    // it comes once: Alertmanager repeats it.
     expect(alerts.filter((rule) => rule.labels["severity"] === "info")).toEqual(notices);
+    for (const notice of notices) {
+      expect(notice.annotations["description"]).not.toMatch(/comes once/);
+      expect(notice.annotations["description"]).toContain("repeat_interval");
+    }
+  });
+
+  it("reads the exporter's usage decision, and records each status page row's severity", () => {
+    const inUse = records.filter((rule) => rule.record === "hwcert:resource_in_use");
+    expect(inUse.map((rule) => rule.expr.trim())).toEqual([
+      "max without (instance, pod) (hwcert_resource_in_use)",
+    ]);
+    const severities = records.filter((rule) => rule.record === "hwcert:certificate_severity");
+    // Most urgent first, as src/status/severity.ts orders them.
+    expect(severities.map((rule) => rule.labels?.["severity"])).toEqual([
+      "expired",
+      "critical",
+      "warning",
+      "notice",
+      "ok",
+    ]);
+    for (const rule of severities)
+      expect(rule.expr).toContain("hwcert:certificate_row_seconds_left");
+    const header = readText(RULES_FILE).split("\ngroups:")[0] ?? "";
+    expect(header).toContain("hwcert:certificate_severity{severity}");
+    expect(header).toContain("hwcert:certificate_row_seconds_left{kind}");
   });
 
   it("joins the owner labels onto every certificate alert, with the same tag list everywhere", () => {
@@ -178,7 +222,13 @@ describe("alert rules: conventions", () => {
       .filter((rule) => rule.labels["severity"] !== undefined);
     const joined = certificateAlerts.filter((rule) => rule.expr.includes("group_left (enterprise"));
     expect(joined.map((rule) => rule.alert).sort()).toEqual(
-      [...PAGING_EXPIRY_ALERTS, ...PAGING_EXPIRY_ALERTS, STORED_ONLY_ALERT, REVOKED_ALERT].sort(),
+      [
+        ...PAGING_EXPIRY_ALERTS,
+        ...PAGING_EXPIRY_ALERTS,
+        STORED_ONLY_ALERT,
+        REVOKED_ALERT,
+        STORED_REVOKED_ALERT,
+      ].sort(),
     );
     for (const rule of joined)
       expect(rule.expr.trimEnd(), rule.alert).toMatch(new RegExp(`${escape(OWNER_JOIN)}$`));
@@ -247,7 +297,8 @@ describe("alert rules: conventions", () => {
     expect(tests).toMatch(/6-day certificate on day 2 .*must not fire/);
     expect(tests).toMatch(/bindings unknown .*pages rather than miss/);
     expect(tests).toMatch(/bound to no listener, 40 days left: must not fire/);
-    expect(tests).toMatch(/revoked and used by nothing: must not fire/);
+    expect(tests).toMatch(/revoked, used by nothing and marked stored: one info notice/);
+    expect(tests).toMatch(/used by nothing and not marked stored: in use/);
     expect(tests).toMatch(/override 14 d \/ 3 d: must not fire/);
     expect(tests).toMatch(/no owner series: fires unchanged/);
     expect(tests).toMatch(/exp_alerts: \[\]/);

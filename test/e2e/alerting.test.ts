@@ -282,11 +282,11 @@ describe.skipIf(binaries.skip)(
       expect(notices[0]?.annotations["summary"]).toMatch(
         new RegExp(
           `^ELB certificate spare-90d \\(${storedId}\\) in project ${sim.projectId}, ` +
-            `region ${sim.region}, is used by no listener and expires in 2d 23h \\d+m \\d+s\\.$`,
+            `region ${sim.region}, is only stored and expires in 2d 23h \\d+m \\d+s\\.$`,
         ),
       );
       expect(notices[0]?.annotations["description"]).toContain(
-        `hwcert_elb_certificate_listener_bindings{certificate_id="${storedId}"}`,
+        `hwcert_resource_in_use{source="elb", resource_id="${storedId}"} (0: stored only)`,
       );
 
       // Prometheus raises nothing else about it, so nothing else can ever be delivered.

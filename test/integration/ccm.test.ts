@@ -23,6 +23,7 @@ const NOT_BEFORE = "hwcert_ccm_certificate_not_before_timestamp_seconds";
 const STATUS = "hwcert_ccm_certificate_status";
 const INFO = "hwcert_ccm_certificate_info";
 const USAGE = "hwcert_ccm_certificate_usage_info";
+const IN_USE = "hwcert_resource_in_use";
 const UP = "hwcert_source_up";
 const ERRORS = "hwcert_errors_total";
 const DAY = 86_400_000;
@@ -339,6 +340,57 @@ describe("CCM certificates over real HTTP", () => {
       expect(select(plainSamples, EXPIRE)).toEqual([]);
     } finally {
       await plain.stop();
+    }
+  });
+
+  // Last: a second daemon's requests would upset the request counts above.
+  it("judges an expired CCM certificate nothing uses as in use, and only a notice once marked stored", async () => {
+    // Nothing in Huawei Cloud uses it, but it may be installed elsewhere: in use unless marked.
+    const id =
+      scenario.ccm.find(
+        (entry) =>
+          entry.spec.expectedStatus === "expired" && entry.spec.expectedUsedBy.length === 0,
+      )?.id ?? "";
+    expect(id).not.toBe("");
+    const rowOf = async (daemon: TestDaemon): Promise<Record<string, unknown> | undefined> => {
+      const page = (await (await fetch(`${daemon.baseUrl}/?format=json`)).json()) as {
+        certificates: Record<string, unknown>[];
+      };
+      return page.certificates.find((row) => row["resourceId"] === id);
+    };
+    const where = { source: "ccm", project_id: sim.projectId, resource_id: id };
+    expect(valueOf(samples, IN_USE, where)).toBe(1);
+    expect(await rowOf(exporter)).toMatchObject({
+      severity: "expired",
+      usage: "in_use",
+      usedBy: [],
+      ccmStatus: "EXPIRED",
+    });
+
+    const marked = await startTestDaemon(sim, {
+      ...WITH_CCM,
+      HWCERT_API_RATE_LIMIT: "0",
+      HWCERT_STORED_CERTIFICATES: id,
+    });
+    try {
+      await marked.waitForPolls(1);
+      expect(valueOf(await marked.scrape(), IN_USE, where)).toBe(0);
+      expect(await rowOf(marked)).toMatchObject({ severity: "notice", usage: "stored" });
+    } finally {
+      await marked.stop();
+    }
+  });
+
+  it("counts a CCM certificate as in use where an ELB certificate or GeminiDB instance uses it", () => {
+    const elb = scenario.elb.find((c) => c.spec.scmCertificateId !== undefined);
+    const gemini = scenario.geminidb.find((i) => i.spec.ccmCertInfo !== undefined);
+    for (const id of [elb?.spec.scmCertificateId, gemini?.spec.ccmCertInfo?.certId]) {
+      if (!scenario.ccm.some((entry) => entry.id === id)) continue;
+      expect(valueOf(samples, IN_USE, { source: "ccm", resource_id: id ?? "" })).toBe(1);
+    }
+    // A GeminiDB instance serves its CA: always in use.
+    for (const instance of scenario.geminidb) {
+      expect(valueOf(samples, IN_USE, { source: "geminidb", resource_id: instance.id })).toBe(1);
     }
   });
 });

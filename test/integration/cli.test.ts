@@ -17,6 +17,7 @@ const DAY_MS = 86_400_000;
 
 interface Row {
   readonly severity: string;
+  readonly usage: string;
   readonly daysLeft: number;
   readonly resourceName: string;
   readonly kind: string;
@@ -24,7 +25,13 @@ interface Row {
 }
 
 interface CheckJson {
-  readonly check: { exitCode: number; status: string; warnDays: number; criticalDays: number };
+  readonly check: {
+    exitCode: number;
+    status: string;
+    warnDays: number;
+    criticalDays: number;
+    includeStored: boolean;
+  };
   readonly certificates: readonly Row[];
   readonly problems: readonly { source: string; reason: string | null }[];
 }
@@ -55,8 +62,21 @@ afterEach(() => {
   sim.faults.clear();
 });
 
-/** Adds a self-signed ELB certificate valid from `fromDays` to `toDays` around now. */
-async function addCertificate(name: string, fromDays: number, toDays: number): Promise<void> {
+/** A listener serving the certificate: in use, so its expiry pages (exit 2). */
+function serve(certificateId: string): void {
+  sim.elb.addListener({ name: `https-${certificateId}`, defaultTlsContainerRef: certificateId });
+}
+
+/**
+ * Adds a self-signed ELB certificate valid from `fromDays` to `toDays` around now, served by a
+ * listener unless `stored` (then no listener uses it: a notice at most).
+ */
+async function addCertificate(
+  name: string,
+  fromDays: number,
+  toDays: number,
+  { stored = false } = {},
+): Promise<string> {
   const now = Date.now();
   const chain = await generateChain({
     commonName: `${name}.example.com`,
@@ -64,7 +84,9 @@ async function addCertificate(name: string, fromDays: number, toDays: number): P
     notAfter: new Date(now + toDays * DAY_MS),
     depth: 1,
   });
-  sim.elb.add({ name, certificate: chain.certificatePem });
+  const id = sim.elb.add({ name, certificate: chain.certificatePem });
+  if (!stored) serve(id);
+  return id;
 }
 
 async function check(
@@ -134,8 +156,8 @@ describe("check: exit codes follow the certificates' real expiry", () => {
 
   it("judges a resource with its own thresholds by those, the rest by the day limits", async () => {
     const now = Date.now();
-    const add = async (name: string, daysLeft: number): Promise<string> =>
-      sim.elb.add({
+    const add = async (name: string, daysLeft: number): Promise<string> => {
+      const id = sim.elb.add({
         name,
         certificate: (
           await generateChain({
@@ -146,6 +168,9 @@ describe("check: exit codes follow the certificates' real expiry", () => {
           })
         ).certificatePem,
       });
+      serve(id);
+      return id;
+    };
     const weekly = await add("weekly", 20);
     // Without its own thresholds, 20 days left is within the default --warn-days (30).
     expect((await check()).code).toBe(1);
@@ -171,17 +196,69 @@ describe("check: exit codes follow the certificates' real expiry", () => {
       depth: 1,
     });
     const broken = toOneLinePem(chain.certificatePem).replace(/MII[A-Za-z0-9+/]{20}/, "!!!");
-    sim.elb.add({
-      name: "broken",
-      certificate: broken,
-      expireTime: new Date(now + 3 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    });
+    serve(
+      sim.elb.add({
+        name: "broken",
+        certificate: broken,
+        expireTime: new Date(now + 3 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      }),
+    );
     const result = await check(["--output", "json"]);
     expect(result.code).toBe(2);
     const json = JSON.parse(result.stdout) as CheckJson;
     expect(json.certificates.map((row) => [row.resourceName, row.kind])).toEqual([
       ["broken", "expire_time"],
     ]);
+  });
+
+  it("never exits 2 or 1 for a certificate only stored, unless --include-stored", async () => {
+    await addCertificate("fine", -10, 80);
+    const old = await addCertificate("old-upload", -400, -30, { stored: true });
+    await addCertificate("spare", -80, 5, { stored: true });
+    const table = await check();
+    expect(table.code, table.stdout).toBe(0);
+    expect(table.stdout).toMatch(/^NOTICE +-30\.0 .* ELB +stored +old-upload /m);
+    expect(table.stdout).toMatch(/^NOTICE +4\.9 .* ELB +stored +spare /m);
+    expect(table.stdout).toContain(
+      "0 expired, 0 critical (< 7 d), 0 warning (< 30 d), 2 notice (stored only), 1 ok; 0 unreadable.",
+    );
+    expect(table.stdout).toContain(
+      "Exit 0 (ok): 3 certificates, none in use needing attention; 2 stored only with a notice.",
+    );
+
+    const included = await check(["--include-stored", "-o", "json"]);
+    expect(included.code).toBe(2);
+    const json = JSON.parse(included.stdout) as CheckJson;
+    expect(json.check).toMatchObject({ exitCode: 2, includeStored: true });
+    expect(json.certificates.map((row) => [row.resourceName, row.severity, row.usage])).toEqual([
+      ["old-upload", "expired", "stored"],
+      ["spare", "critical", "stored"],
+      ["fine", "ok", "in_use"],
+    ]);
+
+    // Once a listener serves it, the expired upload pages.
+    serve(old);
+    expect((await check()).code).toBe(2);
+  });
+
+  it("judges a certificate marked stored (HWCERT_STORED_CERTIFICATES) as stored", async () => {
+    // No listener listing says otherwise here: the mark decides while nothing visibly uses it.
+    const id = await addCertificate("kept", -400, -1, { stored: true });
+    const marked = await check(["-o", "json"], { HWCERT_STORED_CERTIFICATES: id });
+    expect(marked.code).toBe(0);
+    serve(id);
+    // A listener is a visible use: it wins over the mark.
+    const served = await check(["-o", "json"], { HWCERT_STORED_CERTIFICATES: id });
+    expect(served.code).toBe(2);
+    expect((JSON.parse(served.stdout) as CheckJson).certificates[0]).toMatchObject({
+      severity: "expired",
+      usage: "in_use",
+    });
+    const invalid = await check([], { HWCERT_STORED_CERTIFICATES: "a/b" });
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toContain(
+      'configuration error: HWCERT_STORED_CERTIFICATES: "a/b" is not a resource id',
+    );
   });
 
   it("exits 3 when a source cannot be read, and names it", async () => {
@@ -283,7 +360,7 @@ describe("check: output", () => {
     const table = await check();
     const lines = table.stdout.split("\n");
     expect(lines[0]).toMatch(
-      /^STATUS +DAYS +NOT AFTER +SOURCE +CERTIFICATE +SUBJECT CN +CHAIN +REGION +PROJECT$/,
+      /^STATUS +DAYS +NOT AFTER +SOURCE +USE +CERTIFICATE +SUBJECT CN +CHAIN +REGION +PROJECT$/,
     );
     expect(lines.slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual([
       "EXPIRED",
@@ -291,10 +368,10 @@ describe("check: output", () => {
       "OK",
     ]);
     expect(lines[1]).toMatch(
-      /^EXPIRED +-5\.0 .* ELB +past +past\.example\.com +root +ap-southeast-1 /,
+      /^EXPIRED +-5\.0 .* ELB +in use +past +past\.example\.com +root +ap-southeast-1 /,
     );
     expect(table.stdout).toContain(
-      "1 expired, 0 critical (< 7 d), 1 warning (< 30 d), 1 ok; 0 unreadable.",
+      "1 expired, 0 critical (< 7 d), 1 warning (< 30 d), 0 notice (stored only), 1 ok; 0 unreadable.",
     );
     // No colour and no progress line when nothing is a terminal.
     expect(table.stdout).not.toContain("\u001b");
@@ -421,8 +498,14 @@ describe("config check, --version, --help", () => {
       [],
       /Usage: huaweicloud-cert-exporter \[options\] \[command\][\s\S]*serve[\s\S]*check[\s\S]*config/,
     ],
-    [["serve"], /Usage: huaweicloud-cert-exporter serve[\s\S]*status page/],
-    [["check"], /Usage: huaweicloud-cert-exporter check[\s\S]*--warn-days[\s\S]*Exit codes/],
+    [
+      ["serve"],
+      /Usage: huaweicloud-cert-exporter serve[\s\S]*status page[\s\S]*readiness probes\.\n/,
+    ],
+    [
+      ["check"],
+      /Usage: huaweicloud-cert-exporter check[\s\S]*--warn-days[\s\S]*--include-stored[\s\S]*Exit codes[\s\S]*never changes the exit code/,
+    ],
     [["config", "check"], /Usage: huaweicloud-cert-exporter config check[\s\S]*--check-config/],
   ])("%j --help", (command, pattern) => {
     const output = execFileSync(process.execPath, ["dist/main.js", ...command, "--help"], {

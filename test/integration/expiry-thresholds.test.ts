@@ -41,6 +41,11 @@ describe("per-certificate expiry thresholds", () => {
       notAfter: new Date(now + 3 * DAY * 1000),
     });
     ids.plain = sim.elb.add({ name: "plain", certificate: plain.certificatePem });
+    // Both serve a listener: in use, so the thresholds decide between ok, warning and critical
+    // (stored only, they would be notices at most).
+    for (const id of [ids.weekly, ids.plain]) {
+      sim.elb.addListener({ name: `https-${id}`, defaultTlsContainerRef: id });
+    }
     // A 10-year CA with 50 days left: ok by default, critical under its own 90d/60d.
     const ca = await generateCaCertificate({
       commonName: "Yearly CA",

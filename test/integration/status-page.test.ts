@@ -1,6 +1,7 @@
 // The status page in a real headless Chromium (Debian's, driven by playwright-core) against the
-// daemon polling the simulator: rows in order of expiry, colours by the alert rules' thresholds,
-// the filter and sorting, hostile names shown as text, and nothing loaded but the page itself.
+// daemon polling the simulator: rows in order of expiry, colours by the alert rules' thresholds
+// and usage (stored certificates are notices), the filter and sorting, hostile names shown as
+// text, and nothing loaded but the page itself.
 // With STATUS_PAGE_SCREENSHOT=<path> it also saves the README's screenshot of the demo scenario.
 
 import { existsSync } from "node:fs";
@@ -54,7 +55,7 @@ function shown(name: string): string {
   return name.replace(/[\u202a-\u202e\u2066-\u2069]/g, "\ufffd");
 }
 
-type Severity = "expired" | "critical" | "warning" | "ok";
+type Severity = "expired" | "critical" | "warning" | "notice" | "ok";
 
 interface ExpectedRow {
   readonly name: string;
@@ -62,13 +63,22 @@ interface ExpectedRow {
   readonly severity: Severity;
 }
 
-/** The alert rules' thresholds, written out again here so the page is checked against them. */
-function expectedSeverity(notBefore: number | null, notAfter: number, now: number): Severity {
+/**
+ * The alert rules' thresholds, written out again here so the page is checked against them: in
+ * use, expired / critical / warning; stored only, a notice within the warning limit.
+ */
+function expectedSeverity(
+  notBefore: number | null,
+  notAfter: number,
+  now: number,
+  stored: boolean,
+): Severity {
   const left = notAfter - now;
-  if (left <= 0) return "expired";
   const lifetime = notBefore === null ? null : notAfter - notBefore;
   const warning = lifetime ? Math.min(0.3 * lifetime, 28 * DAY) : 28 * DAY;
   const critical = lifetime ? Math.min(0.1 * lifetime, 7 * DAY) : 7 * DAY;
+  if (stored) return left < warning ? "notice" : "ok";
+  if (left <= 0) return "expired";
   return left < critical ? "critical" : left < warning ? "warning" : "ok";
 }
 
@@ -160,6 +170,16 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
     sim = await startSimulator();
     const now = Date.now();
     scenario = await seedDemoScenario(sim, now);
+    // Every scenario certificate serves a listener (in use: it pages); the hostile extras below
+    // serve none (stored only: notices).
+    for (const certificate of scenario.elb) {
+      sim.elb.addListener({
+        name: `https-${certificate.spec.name}`,
+        ...(certificate.spec.type === "client"
+          ? { clientCaTlsContainerRef: certificate.id }
+          : { defaultTlsContainerRef: certificate.id }),
+      });
+    }
     const extra: { name: string; pem: string }[] = [];
     for (const [index, name] of HOSTILE_NAMES.entries()) {
       const chain = await generateChain({
@@ -185,24 +205,30 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
     await exporter.waitForPolls(1);
     const polledAt = Date.now() / 1000;
 
+    const inUse = (rows: { name: string; notBefore: number | null; notAfter: number }[]) =>
+      rows.map((row) => ({ ...row, stored: false }));
     const rows = [
       ...scenario.elb.flatMap((certificate) => {
         const readable = opensslRows(certificate.spec.name, certificate.certificatePem);
         const expire = certificate.leafNotAfter.getTime() / 1000;
         // The API's expire_time stands alone when no readable certificate carries it.
-        return readable.some((row) => row.notAfter === expire)
-          ? readable
-          : [...readable, { name: certificate.spec.name, notBefore: null, notAfter: expire }];
+        return inUse(
+          readable.some((row) => row.notAfter === expire)
+            ? readable
+            : [...readable, { name: certificate.spec.name, notBefore: null, notAfter: expire }],
+        );
       }),
       ...scenario.geminidb.flatMap((instance) =>
-        instance.caPem === undefined ? [] : opensslRows(instance.spec.name, instance.caPem),
+        instance.caPem === undefined ? [] : inUse(opensslRows(instance.spec.name, instance.caPem)),
       ),
-      ...extra.flatMap((entry) => opensslRows(shown(entry.name), entry.pem)),
+      ...extra.flatMap((entry) =>
+        opensslRows(shown(entry.name), entry.pem).map((row) => ({ ...row, stored: true })),
+      ),
     ];
     expected = rows.map((row) => ({
       name: row.name,
       notAfter: row.notAfter,
-      severity: expectedSeverity(row.notBefore, row.notAfter, polledAt),
+      severity: expectedSeverity(row.notBefore, row.notAfter, polledAt, row.stored),
     }));
 
     browser = await launch();
@@ -234,9 +260,15 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
     );
   });
 
-  it("colours each row by the alert rules' thresholds", async () => {
+  it("colours each row by the alert rules' thresholds and usage", async () => {
     const rows = await readRows(page);
-    const labels = { expired: "Expired", critical: "Critical", warning: "Warning", ok: "OK" };
+    const labels = {
+      expired: "Expired",
+      critical: "Critical",
+      warning: "Warning",
+      notice: "Notice",
+      ok: "OK",
+    };
     const seen = new Set<string>();
     for (const row of rows) {
       const want = expected.find(
@@ -253,8 +285,12 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
       expect(row.background, `${row.name} (${severity})`).toBe(hex(SEVERITY_COLOURS[severity].row));
     }
     // The scenario exercises every colour, and the colours differ.
-    expect([...seen].sort()).toEqual(["critical", "expired", "ok", "warning"]);
-    expect(new Set(Object.values(SEVERITY_COLOURS).map((colour) => colour.row)).size).toBe(4);
+    expect([...seen].sort()).toEqual(["critical", "expired", "notice", "ok", "warning"]);
+    expect(new Set(Object.values(SEVERITY_COLOURS).map((colour) => colour.row)).size).toBe(5);
+    // The legend says what the colours mean, stored certificates included.
+    expect(await page.locator("footer").textContent()).toMatch(
+      /only stored .* is a notice once within its warning limit, revoked or expired, and never pages/,
+    );
   });
 
   it("shows hostile names as text and runs none of them", async () => {

@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ELB_CERTIFICATES } from "../../../src/simulator/index.js";
 import { PROJECT_ROOT, spawnExporter } from "../../helpers/exporter-process.js";
 
 let simulator: ChildProcess;
@@ -47,7 +48,10 @@ function settings(text: string): Record<string, string> {
 interface CheckJson {
   readonly check: { readonly exitCode: number };
   readonly certificates: readonly { readonly source: string }[];
-  readonly problems: readonly unknown[];
+  readonly problems: readonly {
+    readonly reason: string;
+    readonly resource: { readonly name: string } | null;
+  }[];
 }
 
 describe("npm run simulator", () => {
@@ -71,14 +75,19 @@ describe("npm run simulator", () => {
     expect(printed).toMatch(/^# HWCERT_IAM_PASSWORD=\S+$/m);
   });
 
-  it("is enough for `check` to read every source without a problem", async () => {
+  it("is enough for `check` to read every source; the one problem is the demo's broken PEM", async () => {
     const exporter = spawnExporter(settings(printed), { args: ["check", "--output", "json"] });
     const code = await exporter.exited;
     const report = JSON.parse(exporter.stdout()) as CheckJson;
     // The demo scenario holds expired certificates: exit 2, with nothing unreadable.
     expect(code).toBe(2);
     expect(report.check.exitCode).toBe(2);
-    expect(report.problems).toEqual([]);
+    expect(report.problems.map((problem) => [problem.reason, problem.resource?.name])).toEqual(
+      DEMO_ELB_CERTIFICATES.filter((spec) => spec.pemForm === "broken").map((spec) => [
+        "bad_pem",
+        spec.name,
+      ]),
+    );
     expect(new Set(report.certificates.map((row) => row.source))).toEqual(
       new Set(["elb", "geminidb", "ccm"]),
     );

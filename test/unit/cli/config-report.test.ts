@@ -30,6 +30,12 @@ describe("renderConfigReport", () => {
     expect(text).toMatch(/ELB endpoint +https:\/\/elb\.ap-southeast-1\.myhuaweicloud\.com\n/);
     expect(text).toMatch(/ELB certificates +abc, def\n/);
     expect(text).toMatch(/project +\(looked up through IAM/);
+    expect(text).toMatch(/stored only +none marked \(a CCM certificate nothing visibly uses/);
+  });
+
+  it("lists the certificates marked as only stored", () => {
+    const text = report({ HWCERT_AUTH_TOKEN: "t", HWCERT_STORED_CERTIFICATES: "scs1,cert-2" });
+    expect(text).toMatch(/stored only +scs1, cert-2\n/);
   });
 
   it.each([

@@ -110,6 +110,12 @@ describe("loadConfig", () => {
     ],
     ["upper-case log level", { HWCERT_LOG_LEVEL: "DEBUG" }, { level: "debug" }],
     ["empty value means unset", { HWCERT_LOG_LEVEL: "  " }, { level: "info" }],
+    ["no certificate marked stored", {}, { stored: [] }],
+    [
+      "stored certificates trimmed and deduplicated",
+      { HWCERT_STORED_CERTIFICATES: " scs1700000000000001, 5494a835d88f,scs1700000000000001" },
+      { stored: ["scs1700000000000001", "5494a835d88f"] },
+    ],
   ])("accepts %s", (_name, overrides, expected) => {
     const result = load(overrides);
     if (!result.ok) throw new Error(result.errors.join("\n"));
@@ -126,6 +132,7 @@ describe("loadConfig", () => {
       sources: target.sources,
       hosts: config.download.allowedHosts,
       allowHttp: config.download.allowHttp,
+      stored: [...config.storedCertificates],
     };
     expect(picked).toMatchObject(expected as object);
   });
@@ -199,6 +206,14 @@ describe("loadConfig", () => {
     [
       { HWCERT_ELB_CERTIFICATE_IDS: "ok1,a/b" },
       'HWCERT_ELB_CERTIFICATE_IDS: "a/b" is not a certificate id (letters, digits, "-" and "_")',
+    ],
+    [
+      { HWCERT_STORED_CERTIFICATES: "," },
+      "HWCERT_STORED_CERTIFICATES: is set but lists no resource id",
+    ],
+    [
+      { HWCERT_STORED_CERTIFICATES: "scs1,scs 2,../x" },
+      'HWCERT_STORED_CERTIFICATES: "scs 2", "../x" are not resource ids (letters, digits, "-" and "_")',
     ],
     [
       { HWCERT_POLL_SCHEDULE: "61 * * * *" },

@@ -15,6 +15,8 @@ import {
 } from "../../../src/metrics/snapshot-renderer.js";
 import type { RenderOptions } from "../../../src/metrics/snapshot-metrics.js";
 import {
+  ccmCertificate,
+  ccmSource,
   elbCertificate,
   elbSource,
   geminiDbSource,
@@ -28,6 +30,7 @@ import {
 const OPTIONS: RenderOptions = {
   ownerTags: [{ key: "team", label: "tag_team" }],
   thresholdOverrides: new Map([["cert-b", { warningSeconds: 864_000, criticalSeconds: 86_400 }]]),
+  storedCertificates: new Set(["cert-b", "scs-b"]),
 };
 
 function text(rendered: RenderedMetrics): string {
@@ -256,6 +259,97 @@ describe("SnapshotRenderer: hwcert_resource_problem", () => {
     expect(text(changed)).toContain('reason="bad_time"} 1');
     expect(text(changed)).not.toContain('reason="bad_pem"');
     expect(text(changed)).toBe(text(renderSnapshotMetrics(withBroken(other), OPTIONS)));
+  });
+});
+
+describe("SnapshotRenderer: hwcert_resource_in_use", () => {
+  // The same CCM source object throughout: only other sources decide whether its certificates
+  // are in use, so its part must follow them.
+  const ccm = ccmSource([
+    ccmCertificate("scs-a", "a", -10, 80),
+    ccmCertificate("scs-b", "b", -10, 80),
+  ]);
+  const usedBy = (ccmId: string | null): ElbSourceSnapshot =>
+    elbSource(
+      [
+        { ...elbCertificate("cert-a", "a", [leafA]), ccmCertificateId: ccmId },
+        elbCertificate("cert-b", "b", [leafB]),
+      ],
+      { listenerBindings: elbBound.listenerBindings },
+    );
+  const STEPS_IN_USE: readonly { name: string; snapshot: Snapshot; samples: string[] }[] = [
+    {
+      name: "nothing uses either CCM certificate; scs-b is marked stored",
+      snapshot: snapshot(usedBy(null), gemini, ccm),
+      samples: [
+        'source="elb",region="ap-southeast-1",project_id="p1",resource_id="cert-a"} 1',
+        'source="elb",region="ap-southeast-1",project_id="p1",resource_id="cert-b"} 0',
+        'source="geminidb",region="ap-southeast-1",project_id="p1",resource_id="db-1"} 1',
+        'source="ccm",region="ap-southeast-1",project_id="p1",resource_id="scs-a"} 1',
+        'source="ccm",region="ap-southeast-1",project_id="p1",resource_id="scs-b"} 0',
+      ],
+    },
+    {
+      name: "an ELB certificate now uses the marked one: the visible use wins",
+      snapshot: snapshot(usedBy("scs-b"), gemini, ccm),
+      samples: ['resource_id="scs-b"} 1'],
+    },
+    {
+      name: "the ELB certificate no longer uses it",
+      snapshot: snapshot(usedBy(null), gemini, ccm),
+      samples: ['resource_id="scs-b"} 0'],
+    },
+    {
+      name: "a GeminiDB instance uses it",
+      snapshot: snapshot(
+        usedBy(null),
+        geminiDbSource([{ ...instance("db-1", "orders", []), ccmCertificateId: "scs-b" }]),
+        ccm,
+      ),
+      samples: ['resource_id="scs-b"} 1'],
+    },
+    {
+      name: "the listeners became unknown: cert-a unknown (no series), cert-b marked stored",
+      snapshot: snapshot(
+        elbSource([elbCertificate("cert-a", "a", [leafA]), elbCertificate("cert-b", "b", [leafB])]),
+        gemini,
+        ccm,
+      ),
+      samples: ['resource_id="cert-b"} 0', 'resource_id="scs-b"} 0'],
+    },
+  ];
+
+  it("follows the other sources in every step, as a fresh render would", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    for (const step of STEPS_IN_USE) {
+      const incremental = text(renderer.render(step.snapshot));
+      expect(incremental, step.name).toBe(text(renderSnapshotMetrics(step.snapshot, OPTIONS)));
+      const inUse = incremental
+        .split("\n")
+        .filter((line) => line.startsWith("hwcert_resource_in_use{"));
+      for (const sample of step.samples) {
+        expect(
+          inUse.some((line) => line.endsWith(sample)),
+          `${step.name}: ${sample}`,
+        ).toBe(true);
+      }
+    }
+    const last = text(renderer.render(STEPS_IN_USE.at(-1)?.snapshot ?? snapshot()));
+    expect(last).not.toMatch(/^hwcert_resource_in_use\{[^}]*resource_id="cert-a"/m);
+  });
+
+  it("keeps the family when nothing it reads changed", () => {
+    const renderer = new SnapshotRenderer(OPTIONS);
+    const first = renderer.render(snapshot(usedBy("scs-a"), gemini, ccm));
+    // New ELB and GeminiDB maps with equal contents: the CCM part is written again, same bytes.
+    const again = renderer.render(
+      snapshot(usedBy("scs-a"), geminiDbSource([instance("db-1", "orders", [link([caOne])])]), ccm),
+    );
+    const index = first.families.findIndex((family) =>
+      Buffer.concat(family.chunks).toString("utf8").includes("# TYPE hwcert_resource_in_use gauge"),
+    );
+    expect(index).toBeGreaterThan(-1);
+    expect(again.families[index]).toBe(first.families[index]);
   });
 });
 

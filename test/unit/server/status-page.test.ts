@@ -7,8 +7,11 @@ import { STATUS_PAGE_CSP } from "../../../src/server/status-assets.js";
 import { renderStatusPage } from "../../../src/server/status-page.js";
 import { statusToJson } from "../../../src/status/json.js";
 import { buildStatusModel } from "../../../src/status/model.js";
-import { lifetimeThresholds } from "../../../src/status/thresholds.js";
+import type { ListenerBinding } from "../../../src/poll/snapshot.js";
+import { lifetimeThresholds } from "../../../src/status/severity.js";
 import {
+  ccmCertificate,
+  ccmSource,
   elbCertificate,
   elbSource,
   geminiDbSource,
@@ -135,6 +138,100 @@ describe("renderStatusPage: what could not be read", () => {
     );
     expect(html).not.toContain('id="problems"');
     expect(html).not.toContain("chip problem");
+  });
+});
+
+describe("renderStatusPage: usage and severity", () => {
+  const listener: ListenerBinding = {
+    role: "sni",
+    listenerId: "l1",
+    listenerName: "shop-https",
+    protocol: "HTTPS",
+    port: 443,
+    loadBalancerId: "lb1",
+    tags: {},
+  };
+  const model = buildStatusModel({
+    snapshot: snapshot(
+      elbSource(
+        [
+          { ...elbCertificate("e1", "bound", [x509(-80, 5)]), ccmCertificateId: "scs-used" },
+          elbCertificate("e2", "spare", [x509(-80, 5)]),
+        ],
+        { listenerBindings: new Map([["e1", [listener]]]) },
+      ),
+      elbSource([elbCertificate("e3", "legacy", [x509(-80, 5)])], { projectId: "p2" }),
+      ccmSource([
+        ccmCertificate("scs-used", "used", -80, 300),
+        ccmCertificate("scs-leaked", "leaked", -80, 300, "revoked"),
+        ccmCertificate("scs-old", "old", -400, -1),
+        ccmCertificate("scs-kept", "kept", -80, 300, "revoked"),
+      ]),
+      geminiDbSource([instance("i1", "db", [link([x509(-10, 400, { chainPosition: "root" })])])]),
+    ),
+    version: "v",
+    now: NOW,
+    nextPollSeconds: null,
+    pollInProgress: false,
+    thresholds: lifetimeThresholds,
+    storedCertificates: new Set(["scs-old", "scs-kept"]),
+  });
+  const html = renderStatusPage(model);
+  const rowOf = (name: string): string =>
+    html.split("\n").find((line) => line.includes(`<bdi>${name}</bdi><span class="sub id"`)) ?? "";
+
+  it("colours a revoked CCM certificate in use critical and stored ones as notices", () => {
+    expect(rowOf("leaked")).toContain('class="sev-critical"');
+    expect(rowOf("bound")).toContain('class="sev-critical"');
+    expect(rowOf("legacy")).toContain('class="sev-critical"');
+    for (const name of ["spare", "old", "kept"]) {
+      expect(rowOf(name), name).toContain('class="sev-notice"');
+      expect(rowOf(name), name).toContain('<span class="badge">Notice</span>');
+    }
+    expect(html).toContain('<li class="chip sev-notice">3 notice</li>');
+    expect(html).toContain('<li class="chip sev-critical">3 critical</li>');
+  });
+
+  it("says who uses each certificate, and why it counts as stored or in use", () => {
+    expect(rowOf("bound")).toContain("<summary>1 listener</summary>");
+    expect(rowOf("spare")).toContain('title="No ELB listener uses this certificate">stored only');
+    expect(rowOf("legacy")).toContain(">unknown</span>");
+    expect(rowOf("used")).toContain("<summary>1 user</summary><ul><li>ELB · <bdi>bound</bdi>");
+    expect(rowOf("leaked")).toContain(">assumed in use</span>");
+    expect(rowOf("old")).toContain('title="Listed in HWCERT_STORED_CERTIFICATES');
+    expect(rowOf("db")).toContain(">instance</span>");
+  });
+
+  it("says truthfully what the colours mean", () => {
+    const footer = /<footer>([\s\S]*)<\/footer>/.exec(html)?.[1] ?? "";
+    expect(footer).toContain("Colours follow the alert rules.");
+    expect(footer).toMatch(/in use \(or whose use is unknown\)/);
+    expect(footer).toMatch(
+      /only <b>stored<\/b>[^<]*<code>HWCERT_STORED_CERTIFICATES<\/code>[^<]*is a <b>notice<\/b>/,
+    );
+    expect(footer).toContain("never pages");
+    expect(footer).toMatch(/<b>critical<\/b>[^.]*revoked/);
+  });
+
+  it("carries the usage into the JSON", () => {
+    const json = statusToJson(model) as {
+      summary: Record<string, number>;
+      certificates: { resourceName: string; usage: string; usedBy: unknown }[];
+    };
+    expect(json.summary).toMatchObject({ expired: 0, critical: 3, notice: 3 });
+    const byName = new Map(json.certificates.map((row) => [row.resourceName, row]));
+    expect(byName.get("spare")).toMatchObject({ usage: "stored", usedBy: null });
+    expect(byName.get("leaked")).toMatchObject({ usage: "in_use", usedBy: [] });
+    expect(byName.get("used")?.usedBy).toEqual([
+      {
+        source: "elb",
+        region: "ap-southeast-1",
+        projectId: "p1",
+        resourceId: "e1",
+        resourceName: "bound",
+      },
+    ]);
+    expect(byName.get("legacy")).toMatchObject({ usage: "unknown" });
   });
 });
 

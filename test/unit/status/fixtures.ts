@@ -5,6 +5,9 @@ import type { ChainPosition, ParsedCertificate } from "../../../src/certs/types.
 import {
   linkKey,
   type CaLinkState,
+  type CcmCertificateState,
+  type CcmSourceSnapshot,
+  type CcmStatus,
   type ElbCertificateState,
   type ElbSourceSnapshot,
   type GeminiDbInstanceState,
@@ -131,6 +134,46 @@ export function geminiDbSource(
         entry.links.map((link) => [linkKey(entry.id, link.category), 0.05] as const),
       ),
     ),
+    ...overrides,
+  };
+}
+
+/** A CCM certificate valid from `notBeforeDays` to `notAfterDays` around NOW. */
+export function ccmCertificate(
+  id: string,
+  name: string,
+  notBeforeDays: number | null,
+  notAfterDays: number | null,
+  status: CcmStatus = "issued",
+): CcmCertificateState {
+  return {
+    id,
+    name,
+    domain: `${name}.example.com`,
+    sans: "",
+    type: "DV",
+    brand: "GeoTrust",
+    signatureAlgorithm: "SHA256WITHRSA",
+    apiStatus: status.toUpperCase(),
+    status,
+    enterpriseProjectId: "0",
+    notBefore: notBeforeDays === null ? null : NOW + notBeforeDays * DAY,
+    notAfter: notAfterDays === null ? null : NOW + notAfterDays * DAY,
+    detailsFor: "list",
+    problems: [],
+  };
+}
+
+export function ccmSource(
+  certificates: readonly CcmCertificateState[],
+  overrides: Partial<CcmSourceSnapshot> = {},
+): CcmSourceSnapshot {
+  return {
+    source: "ccm",
+    region: "ap-southeast-1",
+    projectId: "p1",
+    ...status,
+    certificates: new Map(certificates.map((certificate) => [certificate.id, certificate])),
     ...overrides,
   };
 }

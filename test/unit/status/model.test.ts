@@ -1,11 +1,14 @@
-// buildStatusModel: which rows exist, their order and severity, what counts as unreadable, and
-// that error texts pass through the redactor.
+// buildStatusModel: which rows exist, their order, usage and severity, what counts as unreadable,
+// and that error texts pass through the redactor.
 
 import { describe, expect, it } from "vitest";
 import type { CcmSourceSnapshot } from "../../../src/poll/snapshot.js";
 import { buildStatusModel, type StatusInput } from "../../../src/status/model.js";
-import { fixedThresholds, lifetimeThresholds } from "../../../src/status/thresholds.js";
+import type { ListenerBinding } from "../../../src/poll/snapshot.js";
+import { fixedThresholds, lifetimeThresholds } from "../../../src/status/severity.js";
 import {
+  ccmCertificate,
+  ccmSource,
   DAY,
   elbCertificate,
   elbSource,
@@ -55,7 +58,7 @@ describe("buildStatusModel", () => {
       "warning", // 90-day leaf with 10 days left: below min(27 d, 28 d)
       "ok",
     ]);
-    expect(model.counts).toEqual({ expired: 1, critical: 1, warning: 1, ok: 1 });
+    expect(model.counts).toEqual({ expired: 1, critical: 1, warning: 1, notice: 0, ok: 1 });
     expect(model.certificates[1]).toMatchObject({
       source: "geminidb",
       resourceId: "i1",
@@ -264,5 +267,128 @@ describe("buildStatusModel", () => {
       snapshot: snapshot(elbSource([elbCertificate("c1", "web", [x509(-80, 29)])])),
     });
     expect(relative.certificates[0]?.severity).toBe("ok");
+  });
+
+  describe("usage", () => {
+    const listener: ListenerBinding = {
+      role: "default",
+      listenerId: "l1",
+      listenerName: "https",
+      protocol: "HTTPS",
+      port: 443,
+      loadBalancerId: "lb1",
+      tags: {},
+    };
+
+    it("pages only for ELB certificates on a listener or with listeners unknown", () => {
+      const bound = elbCertificate("c1", "bound", [x509(-80, 5)]);
+      const unbound = elbCertificate("c2", "unbound", [x509(-80, 5)]);
+      const known = build({
+        snapshot: snapshot(
+          elbSource([bound, unbound], { listenerBindings: new Map([["c1", [listener]]]) }),
+        ),
+      });
+      expect(known.certificates.map((row) => [row.resourceName, row.usage, row.severity])).toEqual([
+        ["bound", "in_use", "critical"],
+        ["unbound", "stored", "notice"],
+      ]);
+      expect(known.counts).toMatchObject({ critical: 1, notice: 1 });
+      const unknown = build({ snapshot: snapshot(elbSource([bound, unbound])) });
+      expect(unknown.certificates.map((row) => [row.usage, row.severity])).toEqual([
+        ["unknown", "critical"],
+        ["unknown", "critical"],
+      ]);
+    });
+
+    it("takes the operator's stored mark, except where a listener uses the certificate", () => {
+      const model = build({
+        snapshot: snapshot(
+          elbSource(
+            [
+              elbCertificate("c1", "bound", [x509(-80, 5)]),
+              elbCertificate("c2", "spare", [x509(-400, -1)]),
+            ],
+            { listenerBindings: new Map([["c1", [listener]]]) },
+          ),
+          elbSource([elbCertificate("c3", "legacy", [x509(-80, 5)])], { projectId: "p2" }),
+        ),
+        storedCertificates: new Set(["c1", "c2", "c3"]),
+      });
+      expect(model.certificates.map((row) => [row.resourceName, row.usage, row.severity])).toEqual([
+        ["spare", "stored", "notice"],
+        ["bound", "in_use", "critical"],
+        ["legacy", "stored", "notice"],
+      ]);
+    });
+
+    it("keeps a CCM certificate in use unless nothing uses it and it is marked stored", () => {
+      const used = elbCertificate("e1", "web", [x509(-10, 300)]);
+      const model = build({
+        snapshot: snapshot(
+          // The user is in another project: CCM is account-wide.
+          elbSource([{ ...used, ccmCertificateId: "scs-used" }], { projectId: "p9" }),
+          ccmSource([
+            ccmCertificate("scs-used", "used", -80, 5),
+            ccmCertificate("scs-unmarked", "unmarked", -80, 5),
+            ccmCertificate("scs-marked", "marked", -80, 5),
+            ccmCertificate("scs-marked-used", "marked-used", -80, 6),
+          ]),
+          geminiDbSource([{ ...instance("i1", "db", []), ccmCertificateId: "scs-marked-used" }]),
+        ),
+        storedCertificates: new Set(["scs-marked", "scs-marked-used"]),
+      });
+      const ccm = model.certificates.filter((row) => row.source === "ccm");
+      expect(ccm.map((row) => [row.resourceName, row.usage, row.severity])).toEqual([
+        ["unmarked", "in_use", "critical"],
+        ["used", "in_use", "critical"],
+        ["marked", "stored", "notice"],
+        ["marked-used", "in_use", "critical"],
+      ]);
+      expect(ccm.find((row) => row.resourceId === "scs-used")?.usedBy).toEqual([
+        {
+          source: "elb",
+          region: "ap-southeast-1",
+          projectId: "p9",
+          resourceId: "e1",
+          resourceName: "web",
+        },
+      ]);
+      expect(ccm.find((row) => row.resourceId === "scs-unmarked")?.usedBy).toEqual([]);
+      expect(model.certificates.find((row) => row.source === "elb")?.usedBy).toBeNull();
+    });
+
+    it("judges CCM's revoked and expired statuses as the rules do, in use and stored", () => {
+      const model = build({
+        snapshot: snapshot(
+          ccmSource([
+            ccmCertificate("scs-1", "revoked", -30, 300, "revoked"),
+            ccmCertificate("scs-2", "revoked-stored", -30, 300, "revoked"),
+            ccmCertificate("scs-3", "status-expired", -30, 300, "expired"),
+            ccmCertificate("scs-4", "pending", null, null, "pending"),
+          ]),
+        ),
+        storedCertificates: new Set(["scs-2"]),
+      });
+      expect(model.certificates.map((row) => [row.resourceName, row.usage, row.severity])).toEqual([
+        // Equal time left: the most urgent first.
+        ["status-expired", "in_use", "expired"],
+        ["revoked", "in_use", "critical"],
+        ["revoked-stored", "stored", "notice"],
+      ]);
+    });
+
+    it("judges stored certificates as if in use when asked (check --include-stored)", () => {
+      const model = build({
+        snapshot: snapshot(
+          elbSource([elbCertificate("c1", "spare", [x509(-400, -1)])], {
+            listenerBindings: new Map(),
+          }),
+        ),
+        includeStored: true,
+      });
+      expect(model.certificates.map((row) => [row.usage, row.severity])).toEqual([
+        ["stored", "expired"],
+      ]);
+    });
   });
 });

@@ -1,0 +1,242 @@
+// The one severity model: whether a resource is in use, and how urgent each of its certificates
+// is (expired, critical, warning, notice, ok), from the inputs the shipped alert rules read:
+// thresholds, hwcert_resource_in_use and the CCM status. The status page, its JSON, `check`, the
+// hwcert_resource_in_use gauge and the rules' hwcert:certificate_severity all follow this
+// module (test/deploy/severity-agreement.test.ts runs the rules in promtool against it).
+// Pure: callers pass the time left; nothing here reads a clock or formats text.
+
+import type { CcmStatus, SourceSnapshot } from "../poll/snapshot.js";
+import type { SourceName } from "../sources.js";
+
+/** Most urgent first; the order is the page's and the report's sort order for equal times. */
+export const SEVERITIES = ["expired", "critical", "warning", "notice", "ok"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The `severity` label of the alerts a certificate of each severity raises; null: none. */
+export const ALERT_SEVERITY: Readonly<Record<Severity, "critical" | "warning" | "info" | null>> = {
+  expired: "critical",
+  critical: "critical",
+  warning: "warning",
+  notice: "info",
+  ok: null,
+};
+
+/** What pages: the severities that make `check` exit 2. */
+export function isUrgent(severity: Severity): boolean {
+  return severity === "expired" || severity === "critical";
+}
+
+export const DAY_SECONDS = 86_400;
+
+/** Time left below which a certificate is warning / critical, in seconds. */
+export interface ExpiryThresholds {
+  readonly warningSeconds: number;
+  readonly criticalSeconds: number;
+}
+
+/** Validity bounds in Unix seconds; notBefore is null when unknown (ELB expire_time only). */
+export interface Validity {
+  readonly notBefore: number | null;
+  readonly notAfter: number;
+}
+
+/** The alert rules' absolute limits, used when the lifetime is unknown. */
+export const ABSOLUTE_THRESHOLDS: ExpiryThresholds = {
+  warningSeconds: 28 * DAY_SECONDS,
+  criticalSeconds: 7 * DAY_SECONDS,
+};
+
+/**
+ * The alert rules' lifetime-relative limits: warning below min(30 % of notAfter − notBefore,
+ * 28 days), critical below min(10 %, 7 days). Without a positive lifetime (no or zero notBefore,
+ * as the rules' `> 0` guards) the absolute 28 / 7 days apply.
+ */
+export function lifetimeThresholds(validity: Validity): ExpiryThresholds {
+  const { notBefore, notAfter } = validity;
+  if (notBefore === null || notBefore <= 0 || notAfter <= 0 || notAfter - notBefore <= 0) {
+    return ABSOLUTE_THRESHOLDS;
+  }
+  const lifetime = notAfter - notBefore;
+  return {
+    warningSeconds: Math.min(0.3 * lifetime, ABSOLUTE_THRESHOLDS.warningSeconds),
+    criticalSeconds: Math.min(0.1 * lifetime, ABSOLUTE_THRESHOLDS.criticalSeconds),
+  };
+}
+
+/**
+ * The rules' effective thresholds: the resource's override (HWCERT_CERTIFICATE_THRESHOLDS),
+ * else lifetime-relative, else absolute.
+ */
+export function effectiveThresholds(
+  validity: Validity,
+  override: ExpiryThresholds | undefined,
+): ExpiryThresholds {
+  return override ?? lifetimeThresholds(validity);
+}
+
+/** Fixed limits in days (the `check` command's --warn-days / --critical-days). */
+export function fixedThresholds(warnDays: number, criticalDays: number): ExpiryThresholds {
+  return { warningSeconds: warnDays * DAY_SECONDS, criticalSeconds: criticalDays * DAY_SECONDS };
+}
+
+/** Whether a resource's certificates serve anyone: what decides between paging and a notice. */
+export const USAGES = ["in_use", "stored", "unknown"] as const;
+export type Usage = (typeof USAGES)[number];
+
+/** What the exporter can see of a resource's use. */
+export type UsageFacts =
+  | {
+      readonly source: "elb";
+      /** Listeners using the certificate in any role; null while the listeners are unknown. */
+      readonly listeners: number | null;
+      /** Listed in HWCERT_STORED_CERTIFICATES. */
+      readonly markedStored: boolean;
+    }
+  | { readonly source: "geminidb" }
+  | {
+      readonly source: "ccm";
+      /** ELB certificates and GeminiDB instances that use it, in any project or region. */
+      readonly users: number;
+      readonly markedStored: boolean;
+    };
+
+/**
+ * Decided so that nothing in use is ever taken for stored: a visible use always wins over the
+ * operator's mark, and what cannot be seen is in use (ELB: unknown, which pages as in use).
+ * - ELB certificate: on a listener → in use; else marked, or provably on no listener → stored;
+ *   else (listeners not listed yet) unknown.
+ * - GeminiDB CA: in use; the instance itself serves it.
+ * - CCM certificate: used by an ELB certificate or GeminiDB instance → in use; else marked →
+ *   stored; else in use, because a CCM certificate is often downloaded and installed outside
+ *   Huawei Cloud, where the exporter cannot see it.
+ */
+export function decideUsage(facts: UsageFacts): Usage {
+  switch (facts.source) {
+    case "geminidb":
+      return "in_use";
+    case "elb":
+      if (facts.listeners !== null && facts.listeners > 0) return "in_use";
+      return facts.markedStored || facts.listeners === 0 ? "stored" : "unknown";
+    case "ccm":
+      if (facts.users > 0) return "in_use";
+      return facts.markedStored ? "stored" : "in_use";
+  }
+}
+
+/** What Cloud Certificate Manager itself says is wrong with a certificate; null: nothing. */
+export type StatusAlarm = "revoked" | "expired" | null;
+
+export function statusAlarm(status: CcmStatus | null): StatusAlarm {
+  return status === "revoked" || status === "expired" ? status : null;
+}
+
+export interface SeverityInput {
+  /** notAfter − now; 0 or less once expired. */
+  readonly secondsLeft: number;
+  readonly thresholds: ExpiryThresholds;
+  readonly usage: Usage;
+  readonly statusAlarm: StatusAlarm;
+}
+
+/**
+ * The rule (unknown use counts as in use: page rather than miss):
+ * - stored: a `notice` once less than the warning threshold is left or CCM reports it revoked or
+ *   expired; else `ok`. A stored certificate never pages.
+ * - in use or unknown: `expired` at or after notAfter or when CCM reports it expired; `critical`
+ *   when CCM reports it revoked or less than the critical threshold is left; `warning` below the
+ *   warning threshold; else `ok`. Limits are strict: exactly the threshold left is not below it.
+ */
+export function decideSeverity(input: SeverityInput): Severity {
+  const { secondsLeft, thresholds, usage, statusAlarm: alarm } = input;
+  if (usage === "stored") {
+    return secondsLeft < thresholds.warningSeconds || alarm !== null ? "notice" : "ok";
+  }
+  if (secondsLeft <= 0 || alarm === "expired") return "expired";
+  if (alarm === "revoked" || secondsLeft < thresholds.criticalSeconds) return "critical";
+  if (secondsLeft < thresholds.warningSeconds) return "warning";
+  return "ok";
+}
+
+/** A resource that uses a CCM certificate: an ELB certificate managed in CCM, or an instance. */
+export interface CcmUser {
+  readonly source: Exclude<SourceName, "ccm">;
+  readonly region: string;
+  readonly projectId: string;
+  readonly resourceId: string;
+  readonly resourceName: string;
+}
+
+/**
+ * Every CCM certificate id used by an ELB certificate or GeminiDB instance of any source, with
+ * its users. CCM is account-wide, so the user may be in any project or region.
+ */
+export function ccmCertificateUsers(
+  sources: readonly SourceSnapshot[],
+): ReadonlyMap<string, readonly CcmUser[]> {
+  const users = new Map<string, CcmUser[]>();
+  const add = (ccmId: string | null, user: CcmUser): void => {
+    if (ccmId === null) return;
+    const list = users.get(ccmId);
+    if (list) list.push(user);
+    else users.set(ccmId, [user]);
+  };
+  for (const source of sources) {
+    const where = { region: source.region, projectId: source.projectId };
+    if (source.source === "elb") {
+      for (const certificate of source.certificates.values()) {
+        add(certificate.ccmCertificateId, {
+          source: "elb",
+          ...where,
+          resourceId: certificate.id,
+          resourceName: certificate.name,
+        });
+      }
+    } else if (source.source === "geminidb") {
+      for (const instance of source.instances.values()) {
+        add(instance.ccmCertificateId, {
+          source: "geminidb",
+          ...where,
+          resourceId: instance.id,
+          resourceName: instance.name,
+        });
+      }
+    }
+  }
+  return users;
+}
+
+/** What decides usage beyond a source's own data. */
+export interface UsageContext {
+  /** The operator's marks (HWCERT_STORED_CERTIFICATES): resource ids only stored. */
+  readonly storedCertificates: ReadonlySet<string>;
+  /** From ccmCertificateUsers over the whole snapshot. */
+  readonly ccmUsers: ReadonlyMap<string, readonly CcmUser[]>;
+}
+
+/** The usage of one resource of a source, as the page, `check` and the gauge all see it. */
+export function resourceUsage(
+  source: SourceSnapshot,
+  resourceId: string,
+  context: UsageContext,
+): Usage {
+  const markedStored = context.storedCertificates.has(resourceId);
+  switch (source.source) {
+    case "elb":
+      return decideUsage({
+        source: "elb",
+        listeners:
+          source.listenerBindings === undefined
+            ? null
+            : (source.listenerBindings.get(resourceId)?.length ?? 0),
+        markedStored,
+      });
+    case "geminidb":
+      return decideUsage({ source: "geminidb" });
+    case "ccm":
+      return decideUsage({
+        source: "ccm",
+        users: context.ccmUsers.get(resourceId)?.length ?? 0,
+        markedStored,
+      });
+  }
+}
