@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # huaweicloud-cert-exporter image: built from the lockfile, compiled in a build stage, run as a
 # numeric non-root user from a slim Node.js 24 runtime that holds only dist/, the production
-# dependencies and the example configuration. test/deploy checks these rules on every `npm test`.
+# dependencies and the example configuration. test/deploy checks these rules on every `npm test`;
+# `npm run test:container` builds the image and runs it as the README's Docker section says.
 #   docker build -t huaweicloud-cert-exporter:0.1.0 .
 #   docker run --rm -p 10057:10057 --env-file .env --read-only --cap-drop ALL \
 #     --security-opt no-new-privileges huaweicloud-cert-exporter:0.1.0
