@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # huaweicloud-cert-exporter image: built from the lockfile, compiled in a build stage, run as a
 # numeric non-root user from a slim Node.js 24 runtime that holds only dist/, the production
-# dependencies and the example configuration. test/deploy checks these rules on every `npm test`.
+# dependencies and the example configuration. test/deploy checks these rules on every `npm test`;
+# `npm run test:container` builds the image and runs it as the README's Docker section says.
 #   docker build -t huaweicloud-cert-exporter:0.1.0 .
 #   docker run --rm -p 10057:10057 --env-file .env --read-only --cap-drop ALL \
 #     --security-opt no-new-privileges huaweicloud-cert-exporter:0.1.0
@@ -26,7 +27,7 @@ ARG REVISION=""
 ARG SOURCE=""
 ARG CREATED=""
 LABEL org.opencontainers.image.title="huaweicloud-cert-exporter" \
-      org.opencontainers.image.description="Prometheus exporter for the expiry of SSL/TLS certificates kept on Huawei Cloud (ELB certificates, GeminiDB CA certificates)." \
+      org.opencontainers.image.description="Prometheus exporter for the expiry of SSL/TLS certificates kept on Huawei Cloud (ELB certificates, GeminiDB CA certificates, Cloud Certificate Manager certificates)." \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
@@ -55,6 +56,8 @@ EXPOSE 10057
 # so no init is needed. The same command and environment as `npm start`.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "--optimize-for-size", "--heap-growing-percent=100", "dist/main.js"]
-# Exec form again (no shell needed): GET /healthz on the port of HWCERT_LISTEN_ADDRESS.
+# Exec form again (no shell needed): GET /healthz on the address of HWCERT_LISTEN_ADDRESS. A
+# wildcard (0.0.0.0, [::] or an empty host) is asked on 127.0.0.1; a specific address (a pod IP,
+# 127.0.0.2) is asked on that address, where the exporter listens; IPv6 literals get brackets.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "const port = (process.env.HWCERT_LISTEN_ADDRESS || ':10057').split(':').pop(); fetch('http://127.0.0.1:' + port + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const a = process.env.HWCERT_LISTEN_ADDRESS || ':10057'; const i = a.lastIndexOf(':'); const h = a.slice(0, i).replace('[', '').replace(']', ''); const host = ['', '0.0.0.0', '::'].includes(h) ? '127.0.0.1' : h.includes(':') ? '[' + h + ']' : h; fetch('http://' + host + ':' + a.slice(i + 1) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -1,5 +1,7 @@
-// The compose trial (no Docker engine here, so it is read, not run): every service, every
-// mounted file and the addresses that tie the exporter, Prometheus and Alertmanager together.
+// The compose trial, read (its Prometheus and Alertmanager images come from a registry, out of
+// reach of CI; test/container checks the exporter services against the image it builds and
+// runs): every service, every mounted file and the addresses that tie the exporter, Prometheus
+// and Alertmanager together.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -1,13 +1,17 @@
-// The container image, read rather than built (there is no Docker engine on the CI machines):
-// the Dockerfile against the hardening list, the .dockerignore, and the production dependencies
-// that `npm prune --omit=dev` leaves, checked against what the compiled program imports.
+// The container image, read: the Dockerfile against the hardening list, its health check command
+// run by this machine's node against addresses it must find, the .dockerignore, and the
+// production dependencies that `npm prune --omit=dev` leaves, checked against what the compiled
+// program imports. test/container builds and runs the image itself (`npm run test:container`).
 // hadolint runs too where it is installed; it is neither a Debian nor an npm package, so CI
 // relies on the checks below.
 
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { builtinModules } from "node:module";
+import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ROOT, findBinary, readText, run } from "./tools.js";
 
 interface Instruction {
@@ -52,6 +56,7 @@ const last = (stage: Instruction[], keyword: string): Instruction | undefined =>
 
 const packageJson = JSON.parse(readText(join(ROOT, "package.json"))) as {
   version: string;
+  description: string;
   license: string;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
@@ -139,6 +144,7 @@ describe("Dockerfile", () => {
       expect(labels).toContain(`org.opencontainers.image.${key}=`);
     }
     expect(labels).toContain(`org.opencontainers.image.licenses="${packageJson.license}"`);
+    expect(labels).toContain(`org.opencontainers.image.description="${packageJson.description}"`);
     expect(find(runtime, "ARG").map((i) => i.args)).toContain(`VERSION=${packageJson.version}`);
   });
 
@@ -155,6 +161,71 @@ describe("Dockerfile", () => {
   it.skipIf(hadolint === null)("passes hadolint (skipped where not installed)", () => {
     const result = run(hadolint!, [join(ROOT, "Dockerfile")]);
     expect(result.status, result.output).toBe(0);
+  });
+});
+
+describe("the health check command", () => {
+  const argv = JSON.parse(
+    /\bCMD\s+(\[.*\])$/.exec(last(runtime, "HEALTHCHECK")?.args ?? "")?.[1] ?? "[]",
+  ) as string[];
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(
+      servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+    );
+  });
+
+  /** A /healthz answering `status` on host:0; records the local address each request came to. */
+  async function serveHealthz(
+    host: string,
+    status = 200,
+  ): Promise<{ port: number; hits: string[] }> {
+    const hits: string[] = [];
+    const server = createServer((request, response) => {
+      hits.push(`${request.socket.localAddress ?? ""} ${request.url ?? ""}`);
+      response.writeHead(status).end(status === 200 ? "ok" : "not ok");
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    return { port: (server.address() as AddressInfo).port, hits };
+  }
+
+  /** Runs the image's command with this machine's node, as the engine would in the container. */
+  function runCheck(listenAddress: string): Promise<number | null> {
+    const [command, ...args] = argv;
+    expect(command).toBe("node");
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env["PATH"] ?? "", HWCERT_LISTEN_ADDRESS: listenAddress },
+      stdio: "ignore",
+    });
+    return new Promise((resolve) => child.once("exit", resolve));
+  }
+
+  // The exporter listens where HWCERT_LISTEN_ADDRESS says; a check that always asked 127.0.0.1
+  // reported a healthy exporter bound to a pod IP (or 127.0.0.2) as unhealthy.
+  it.each([
+    ["127.0.0.2:PORT", "127.0.0.2", "127.0.0.2"],
+    ["0.0.0.0:PORT", "127.0.0.1", "127.0.0.1"],
+    [":PORT", "127.0.0.1", "127.0.0.1"],
+    ["[::]:PORT", "127.0.0.1", "127.0.0.1"],
+    ["[::1]:PORT", "::1", "::1"],
+  ])("with HWCERT_LISTEN_ADDRESS=%s asks %s and passes", async (setting, serverHost, asked) => {
+    const { port, hits } = await serveHealthz(serverHost);
+    expect(await runCheck(setting.replace("PORT", String(port)))).toBe(0);
+    expect(hits).toEqual([`${asked} /healthz`]);
+  });
+
+  it("fails when nothing answers on the port, or /healthz does not answer 2xx", async () => {
+    const { port, hits } = await serveHealthz("127.0.0.2");
+    const closed = await serveHealthz("127.0.0.2");
+    await new Promise((resolve) => servers.pop()?.close(resolve));
+    expect(await runCheck(`127.0.0.2:${String(closed.port)}`)).toBe(1);
+    // The port is right but the address is not: the check must not fall back to another one.
+    expect(await runCheck(`127.0.0.3:${String(port)}`)).toBe(1);
+    expect(hits).toEqual([]);
+    const failing = await serveHealthz("127.0.0.1", 503);
+    expect(await runCheck(`0.0.0.0:${String(failing.port)}`)).toBe(1);
+    expect(failing.hits).toEqual(["127.0.0.1 /healthz"]);
   });
 });
 
