@@ -9,7 +9,7 @@
 // (`npm run demo -- check`).
 import "reflect-metadata";
 import { run } from "./cli/run.js";
-import { seedDemoScenario, startSimulator, exporterEnvironment } from "./simulator/index.js";
+import { demoEnvironment, seedDemoScenario, startSimulator } from "./simulator/index.js";
 
 const sim = await startSimulator();
 const scenario = await seedDemoScenario(sim, Date.now());
@@ -31,8 +31,7 @@ process.stderr.write(
 const exitCode = await run(
   process.argv.slice(2),
   {
-    ...exporterEnvironment(sim),
-    HWCERT_SOURCES: "elb,geminidb,ccm",
+    ...demoEnvironment(sim),
     HWCERT_POLL_SCHEDULE: "*/30 * * * * *",
     HWCERT_LISTEN_ADDRESS: listen,
     ...(process.env["HWCERT_LOG_LEVEL"]

@@ -3,6 +3,7 @@
 // Used by `npm run demo`, the tests and the benchmark, which add their own schedule and address.
 // Names only: the simulator still shares no code with the exporter.
 
+import { DEMO_CCM_CERTIFICATES } from "./scenario.js";
 import type { Simulator } from "./simulator.js";
 
 export function exporterEnvironment(sim: Simulator): Record<string, string> {
@@ -32,4 +33,19 @@ export function formatEnvironmentLines(settings: Readonly<Record<string, string>
     if (value.includes("'")) throw new Error(`${name}: a value with ' cannot be quoted`);
     return `${name}='${value}'`;
   });
+}
+
+/**
+ * The settings of `npm run demo` on top of exporterEnvironment: every source, and the demo's
+ * operator marking the CCM certificates it knows to be unused as stored only. The demo, the
+ * simulator's printed settings, the documentation generator and the demo's tests share them.
+ */
+export function demoEnvironment(sim: Simulator): Record<string, string> {
+  return {
+    ...exporterEnvironment(sim),
+    HWCERT_SOURCES: "elb,geminidb,ccm",
+    HWCERT_STORED_CERTIFICATES: DEMO_CCM_CERTIFICATES.filter((spec) => spec.markedStored)
+      .map((spec) => spec.id)
+      .join(","),
+  };
 }

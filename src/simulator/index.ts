@@ -47,7 +47,11 @@ export {
   type GeneratedChain,
   type KeyAlgorithm,
 } from "./certificates.js";
-export { exporterEnvironment, formatEnvironmentLines } from "./exporter-environment.js";
+export {
+  demoEnvironment,
+  exporterEnvironment,
+  formatEnvironmentLines,
+} from "./exporter-environment.js";
 export {
   formatChinaStandardTime,
   formatIsoSeconds,

@@ -4,7 +4,7 @@
 // download allow-list of its file host. A dev and demo tool only: every secret it prints is fake.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { exporterEnvironment, formatEnvironmentLines } from "./exporter-environment.js";
+import { demoEnvironment, formatEnvironmentLines } from "./exporter-environment.js";
 import { seedDemoScenario } from "./scenario.js";
 import { startSimulator, type SimulatorOptions } from "./simulator.js";
 
@@ -40,11 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
     [
       `# Huawei Cloud simulator: ${String(scenario.elb.length)} ELB certificates and ${String(scenario.listeners.length)} listeners, ${String(scenario.geminidb.length)} GeminiDB instances, ${String(scenario.ccm.length)} CCM certificates.`,
       "# Settings for an exporter to use it: paste them into .env (or export them), then npm start.",
-      ...formatEnvironmentLines({
-        ...exporterEnvironment(sim),
-        // The demo scenario holds certificates of all three sources.
-        HWCERT_SOURCES: "elb,geminidb,ccm",
-      }),
+      // Every source, and the CCM certificates the demo marks stored only.
+      ...formatEnvironmentLines(demoEnvironment(sim)),
       "# Or sign in as the simulated IAM user instead of HWCERT_AUTH_TOKEN:",
       ...formatEnvironmentLines({
         HWCERT_IAM_DOMAIN: iam.credentials.domain,

@@ -287,6 +287,13 @@ export interface DemoCcmCertificate {
    * use only if installed outside Huawei Cloud; the operator may mark it stored.
    */
   readonly expectedUsedBy: readonly { readonly source: "elb" | "geminidb"; readonly key: string }[];
+  /**
+   * The demo's operator marks it stored only (HWCERT_STORED_CERTIFICATES, see
+   * demoEnvironment): it is used by nothing the exporter sees and by nothing outside.
+   */
+  readonly markedStored?: true;
+  /** Its row's severity under the demo's settings; undefined when it has no validity yet. */
+  readonly expectedSeverity: DemoSeverity | undefined;
 }
 
 export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
@@ -300,6 +307,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     notBeforeDays: -300,
     notAfterDays: 65,
     expectedUsedBy: [{ source: "geminidb", key: "ccm-cert" }],
+    expectedSeverity: "ok",
   },
   {
     key: "www",
@@ -311,6 +319,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     notBeforeDays: -10,
     notAfterDays: 80,
     expectedUsedBy: [{ source: "elb", key: "healthy" }],
+    expectedSeverity: "ok",
   },
   {
     key: "unused-expiring",
@@ -321,9 +330,12 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "issued",
     notBeforeDays: -353,
     notAfterDays: 12,
-    // Used by nothing the exporter sees: within its warning threshold (28 days), a notice once the
-    // operator marks it stored, else a warning (it may be installed outside Huawei Cloud).
+    // Used by nothing the exporter sees and marked stored by the demo's operator: within its
+    // warning threshold (28 days), a notice. Unmarked it would warn, as it may be installed
+    // outside Huawei Cloud.
     expectedUsedBy: [],
+    markedStored: true,
+    expectedSeverity: "notice",
   },
   {
     key: "in-review",
@@ -333,6 +345,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     status: "CHECKING",
     expectedStatus: "pending",
     expectedUsedBy: [],
+    expectedSeverity: undefined,
   },
   {
     key: "expired",
@@ -343,8 +356,10 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     expectedStatus: "expired",
     notBeforeDays: -375,
     notAfterDays: -10,
-    // Used by nothing the exporter sees: expired, it pages unless the operator marks it stored.
+    // Used by nothing the exporter sees and marked stored: a notice. Unmarked, expired, it pages.
     expectedUsedBy: [],
+    markedStored: true,
+    expectedSeverity: "notice",
   },
   {
     key: "revoked",
@@ -357,6 +372,7 @@ export const DEMO_CCM_CERTIFICATES: readonly DemoCcmCertificate[] = [
     notAfterDays: 335,
     // In use by an ELB certificate behind a listener: revoked pages.
     expectedUsedBy: [{ source: "elb", key: "ccm-revoked" }],
+    expectedSeverity: "critical",
   },
 ];
 

@@ -69,6 +69,7 @@ describe("npm run simulator", () => {
       "HWCERT_PROJECT_ID",
       "HWCERT_REGION",
       "HWCERT_SOURCES",
+      "HWCERT_STORED_CERTIFICATES",
     ]);
     expect(env["HWCERT_DOWNLOAD_ALLOWED_HOSTS"]).toBe("127.0.0.1");
     expect(env["HWCERT_PROJECT_ID"]).toMatch(/^[0-9a-f]{32}$/);
