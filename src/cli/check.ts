@@ -1,22 +1,31 @@
 // `check`: one poll with the daemon's own pollers (no HTTP server, no schedule), a report on
-// stdout and an exit code from verdict.ts: 2 only for what would page (severity.ts). Logs go to stderr as JSON, quiet by default because
-// the report already names every failure. Ctrl-C aborts the poll and exits 130.
+// stdout and an exit code from verdict.ts: 2 only for what would page. By default every
+// certificate is judged exactly as the status page and the alert rules judge it (severity.ts:
+// the resource's override, else lifetime-relative, else absolute limits); --warn-days and
+// --critical-days replace the rules' limits by fixed ones. Logs go to stderr as JSON, quiet by
+// default because the report already names every failure. Ctrl-C aborts the poll and exits 130.
 
 import type { RetryPolicy } from "../cloud/http-client.js";
 import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
 import { buildStatusModel } from "../status/model.js";
-import { fixedThresholds } from "../status/severity.js";
+import { effectiveThresholds, fixedThresholds } from "../status/severity.js";
 import { checkVerdict } from "../status/verdict.js";
 import { VERSION } from "../version.js";
 import { createPolling } from "./polling.js";
 import { startProgress } from "./progress.js";
 import type { CliIo } from "./run.js";
 
-export interface CheckOptions {
+/** Fixed limits in days instead of the alert rules' (--warn-days, --critical-days). */
+export interface FixedDays {
   readonly warnDays: number;
   readonly criticalDays: number;
+}
+
+export interface CheckOptions {
+  /** null: the alert rules' limits, as on the status page. */
+  readonly fixedDays: FixedDays | null;
   /** Judge stored certificates as if in use (--include-stored). */
   readonly includeStored: boolean;
   readonly output: "table" | "json";
@@ -83,10 +92,15 @@ export async function runCheck(
     now: polling.now(),
     nextPollSeconds: null,
     pollInProgress: false,
-    // A resource's own thresholds are the operator's word for it; the day limits for the rest.
-    thresholds: (_validity, resourceId) =>
-      config.thresholdOverrides.get(resourceId) ??
-      fixedThresholds(options.warnDays, options.criticalDays),
+    // A resource's own thresholds are the operator's word for it; then the fixed day limits
+    // when asked for, else the rules' own (what the page shows and what pages).
+    thresholds: (validity, resourceId) => {
+      const override = config.thresholdOverrides.get(resourceId);
+      const { fixedDays } = options;
+      return fixedDays === null || override !== undefined
+        ? effectiveThresholds(validity, override)
+        : fixedThresholds(fixedDays.warnDays, fixedDays.criticalDays);
+    },
     storedCertificates: config.storedCertificates,
     includeStored: options.includeStored,
     redact: (text) => polling.scrubber.scrub(text),
@@ -96,8 +110,7 @@ export async function runCheck(
     options.output === "json"
       ? renderCheckJson(model, verdict, options)
       : renderCheckReport(model, verdict, {
-          warnDays: options.warnDays,
-          criticalDays: options.criticalDays,
+          fixedDays: options.fixedDays,
           includeStored: options.includeStored,
           colour: io.stdoutColour ?? false,
         }),

@@ -37,10 +37,11 @@ Configuration comes from HWCERT_* environment variables, a .env file in the work
 
 const CHECK_HELP = `
 Exit codes (the first that applies wins):
-  2  a certificate in use has expired, is revoked, or expires within --critical-days
-  3  a source or a GeminiDB CA download link could not be read (also: bad configuration or options)
-  1  a certificate in use expires within --warn-days
-  0  everything was read and no certificate in use is within --warn-days
+  2  a certificate in use has expired, is revoked, or is within its critical limit (it pages)
+  3  a source or a resource (a certificate, a CA download link) could not be read (also: bad
+     configuration or options)
+  1  a certificate in use is within its warning limit
+  0  everything was read and no certificate in use is within its warning limit
   130 interrupted
 
 In use means what the alert rules page for: an ELB certificate on a listener (or whose listeners
@@ -49,8 +50,10 @@ HWCERT_STORED_CERTIFICATES. A certificate only stored (an ELB certificate on no 
 listed there) is a NOTICE once it nears expiry and never changes the exit code; --include-stored
 judges it as if it were in use.
 
-The limits are fixed numbers of days, unlike the status page and the alert rules, whose limits
-are relative to each certificate's lifetime (capped at 28 and 7 days).
+The limits are the alert rules' and the status page's: a resource's own thresholds
+(HWCERT_CERTIFICATE_THRESHOLDS), else min(30 % / 10 % of the certificate's lifetime, 28 / 7 days),
+else 28 / 7 days. --warn-days and --critical-days replace them by fixed numbers of days (either
+alone keeps the other's default of 30 or 7), except for resources with their own thresholds.
 
 Examples:
   $ ${NAME} check
@@ -119,18 +122,14 @@ ${CONFIGURATION_HELP}`,
     .addOption(
       new Option(
         "--warn-days <days>",
-        "exit 1 when a certificate in use expires within this many days",
-      )
-        .default(30)
-        .argParser(parseDays),
+        "fixed warning limit: exit 1 when a certificate in use expires within this many days",
+      ).argParser(parseDays),
     )
     .addOption(
       new Option(
         "--critical-days <days>",
-        "exit 2 when a certificate in use expires within this many days",
-      )
-        .default(7)
-        .argParser(parseDays),
+        "fixed critical limit: exit 2 when a certificate in use expires within this many days",
+      ).argParser(parseDays),
     )
     .addOption(
       new Option(
@@ -152,15 +151,19 @@ ${CONFIGURATION_HELP}`,
     .showHelpAfterError(`(run ${NAME} check --help for usage)`)
     .action(
       async (flags: {
-        warnDays: number;
-        criticalDays: number;
+        warnDays?: number;
+        criticalDays?: number;
         includeStored: boolean;
         output: "table" | "json";
         logLevel: LogLevel;
       }) => {
-        if (flags.criticalDays > flags.warnDays) {
+        const fixedDays =
+          flags.warnDays === undefined && flags.criticalDays === undefined
+            ? null
+            : { warnDays: flags.warnDays ?? 30, criticalDays: flags.criticalDays ?? 7 };
+        if (fixedDays !== null && fixedDays.criticalDays > fixedDays.warnDays) {
           io.stderr(
-            `${NAME} check: --critical-days (${flags.criticalDays}) must not exceed --warn-days (${flags.warnDays})\n`,
+            `${NAME} check: --critical-days (${fixedDays.criticalDays}) must not exceed --warn-days (${fixedDays.warnDays})\n`,
           );
           exitCode = CHECK_EXIT_CODES.unreadable;
           return;
@@ -168,7 +171,7 @@ ${CONFIGURATION_HELP}`,
         const loaded = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
         if (loaded) {
           printWarnings(io, loaded.warnings);
-          exitCode = await runCheck(loaded.config, flags, io, signals);
+          exitCode = await runCheck(loaded.config, { ...flags, fixedDays }, io, signals);
         }
       },
     );

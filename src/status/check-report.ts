@@ -12,8 +12,8 @@ import type { Severity, Usage } from "./severity.js";
 import type { CheckVerdict } from "./verdict.js";
 
 export interface CheckReportOptions {
-  readonly warnDays: number;
-  readonly criticalDays: number;
+  /** Fixed limits in days (--warn-days, --critical-days); null: the alert rules' limits. */
+  readonly fixedDays: { readonly warnDays: number; readonly criticalDays: number } | null;
   /** Stored certificates were judged as if in use (--include-stored); default false. */
   readonly includeStored?: boolean;
   /** ANSI colours for the status column and the verdict. */
@@ -118,9 +118,13 @@ export function renderCheckReport(
     }
   }
   const counts = model.counts;
+  const fixed = options.fixedDays;
   out.push(
     "",
-    `${counts.expired} expired, ${counts.critical} critical (< ${options.criticalDays} d), ${counts.warning} warning (< ${options.warnDays} d), ${counts.notice} notice (stored only), ${counts.ok} ok; ${model.problems.length} unreadable.`,
+    `${counts.expired} expired, ${counts.critical} critical${fixed === null ? "" : ` (< ${fixed.criticalDays} d)`}, ${counts.warning} warning${fixed === null ? "" : ` (< ${fixed.warnDays} d)`}, ${counts.notice} notice (stored only), ${counts.ok} ok; ${model.problems.length} unreadable.`,
+    fixed === null
+      ? "Limits: the alert rules' (each resource's own, else min(30 % / 10 % of the lifetime, 28 / 7 days))."
+      : `Limits: fixed, ${fixed.warnDays} / ${fixed.criticalDays} days (a resource's own thresholds still win).`,
     ...(options.includeStored === true
       ? ["Stored certificates were judged as if in use (--include-stored)."]
       : []),
@@ -145,15 +149,16 @@ function resourceLabel(resource: NonNullable<Problem["resource"]>): string {
 export function renderCheckJson(
   model: StatusModel,
   verdict: CheckVerdict,
-  options: Pick<CheckReportOptions, "warnDays" | "criticalDays" | "includeStored">,
+  options: Pick<CheckReportOptions, "fixedDays" | "includeStored">,
 ): string {
   const document = {
     check: {
       exitCode: verdict.exitCode,
       status: verdict.status,
       summary: verdict.summary,
-      warnDays: options.warnDays,
-      criticalDays: options.criticalDays,
+      limits: options.fixedDays === null ? "alert-rules" : "fixed-days",
+      warnDays: options.fixedDays?.warnDays ?? null,
+      criticalDays: options.fixedDays?.criticalDays ?? null,
       includeStored: options.includeStored ?? false,
     },
     ...statusToJson(model),

@@ -28,8 +28,9 @@ interface CheckJson {
   readonly check: {
     exitCode: number;
     status: string;
-    warnDays: number;
-    criticalDays: number;
+    limits: "alert-rules" | "fixed-days";
+    warnDays: number | null;
+    criticalDays: number | null;
     includeStored: boolean;
   };
   readonly certificates: readonly Row[];
@@ -111,16 +112,16 @@ describe("check: exit codes follow the certificates' real expiry", () => {
       0,
     ],
     [
-      "one within --warn-days (default 30)",
+      "one within the rules' warning limit (80-day lifetime: 24 days)",
       [
         ["a", -10, 80],
-        ["b", -60, 29],
+        ["b", -60, 20],
       ],
       [],
       1,
     ],
     [
-      "one within --critical-days (default 7)",
+      "one within the rules' critical limit (86-day lifetime: 7 days)",
       [
         ["a", -10, 20],
         ["b", -80, 6],
@@ -137,7 +138,14 @@ describe("check: exit codes follow the certificates' real expiry", () => {
       [],
       2,
     ],
-    ["a 31-day certificate with 29 days left", [["a", -2, 29]], [], 1],
+    ["a 31-day certificate with 29 days left (warns below 9.3 days)", [["a", -2, 29]], [], 0],
+    [
+      "a 6-day certificate with 1 day left warns (critical below 14.4 hours)",
+      [["a", -5, 1]],
+      [],
+      1,
+    ],
+    ["the same with fixed limits is critical", [["a", -5, 1]], ["--critical-days", "7"], 2],
     ["limits moved down: 20 days left is fine", [["a", -60, 20]], ["--warn-days", "14"], 0],
     [
       "limits moved up: 20 days left is critical",
@@ -154,7 +162,7 @@ describe("check: exit codes follow the certificates' real expiry", () => {
     expect(result.stdout).toMatch(new RegExp(`Exit ${expected} \\(`));
   });
 
-  it("judges a resource with its own thresholds by those, the rest by the day limits", async () => {
+  it("judges a resource with its own thresholds by those, the rest by the rules' limits", async () => {
     const now = Date.now();
     const add = async (name: string, daysLeft: number): Promise<string> => {
       const id = sim.elb.add({
@@ -172,7 +180,7 @@ describe("check: exit codes follow the certificates' real expiry", () => {
       return id;
     };
     const weekly = await add("weekly", 20);
-    // Without its own thresholds, 20 days left is within the default --warn-days (30).
+    // Without its own thresholds, 20 of 80 days left is within the rules' warning limit (24 days).
     expect((await check()).code).toBe(1);
     expect((await check([], { HWCERT_CERTIFICATE_THRESHOLDS: `${weekly}=10d/5d` })).code).toBe(0);
     const yearly = await add("yearly", 60);
@@ -220,7 +228,7 @@ describe("check: exit codes follow the certificates' real expiry", () => {
     expect(table.stdout).toMatch(/^NOTICE +-30\.0 .* ELB +stored +old-upload /m);
     expect(table.stdout).toMatch(/^NOTICE +4\.9 .* ELB +stored +spare /m);
     expect(table.stdout).toContain(
-      "0 expired, 0 critical (< 7 d), 0 warning (< 30 d), 2 notice (stored only), 1 ok; 0 unreadable.",
+      "0 expired, 0 critical, 0 warning, 2 notice (stored only), 1 ok; 0 unreadable.",
     );
     expect(table.stdout).toContain(
       "Exit 0 (ok): 3 certificates, none in use needing attention; 2 stored only with a notice.",
@@ -371,7 +379,10 @@ describe("check: output", () => {
       /^EXPIRED +-5\.0 .* ELB +in use +past +past\.example\.com +root +ap-southeast-1 /,
     );
     expect(table.stdout).toContain(
-      "1 expired, 0 critical (< 7 d), 1 warning (< 30 d), 0 notice (stored only), 1 ok; 0 unreadable.",
+      "1 expired, 0 critical, 1 warning, 0 notice (stored only), 1 ok; 0 unreadable.",
+    );
+    expect(table.stdout).toContain(
+      "Limits: the alert rules' (each resource's own, else min(30 % / 10 % of the lifetime, 28 / 7 days)).",
     );
     // No colour and no progress line when nothing is a terminal.
     expect(table.stdout).not.toContain("\u001b");
@@ -381,9 +392,15 @@ describe("check: output", () => {
     expect(document.check).toMatchObject({
       exitCode: 2,
       status: "critical",
-      warnDays: 30,
-      criticalDays: 7,
+      limits: "alert-rules",
+      warnDays: null,
+      criticalDays: null,
     });
+    const fixed = JSON.parse(
+      (await check(["--warn-days", "14", "-o", "json"])).stdout,
+    ) as CheckJson;
+    expect(fixed.check).toMatchObject({ limits: "fixed-days", warnDays: 14, criticalDays: 7 });
+    expect(fixed.certificates.map((row) => row.severity)).toEqual(["expired", "warning", "ok"]);
     expect(
       document.certificates.map((row) => [
         row.resourceName,

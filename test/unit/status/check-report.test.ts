@@ -58,8 +58,7 @@ describe("renderCheckReport", () => {
   it("prints an aligned table, least time left first, and the verdict", () => {
     const m = model();
     const text = renderCheckReport(m, checkVerdict(m), {
-      warnDays: 30,
-      criticalDays: 7,
+      fixedDays: { warnDays: 30, criticalDays: 7 },
       colour: false,
     });
     const lines = text.split("\n");
@@ -87,8 +86,7 @@ describe("renderCheckReport", () => {
   it("says when stored certificates were judged as if in use", () => {
     const m = model(true);
     const text = renderCheckReport(m, checkVerdict(m), {
-      warnDays: 30,
-      criticalDays: 7,
+      fixedDays: { warnDays: 30, criticalDays: 7 },
       includeStored: true,
       colour: false,
     });
@@ -100,8 +98,7 @@ describe("renderCheckReport", () => {
   it("never passes escape or bidirectional control characters through", () => {
     const m = model();
     const text = renderCheckReport(m, checkVerdict(m), {
-      warnDays: 30,
-      criticalDays: 7,
+      fixedDays: { warnDays: 30, criticalDays: 7 },
       colour: false,
     });
     const controls = (text.match(/[\p{Cc}\u202a-\u202e]/gu) ?? []).filter((c) => c !== "\n");
@@ -113,8 +110,7 @@ describe("renderCheckReport", () => {
   it("colours only the status column and the verdict when asked", () => {
     const m = model();
     const text = renderCheckReport(m, checkVerdict(m), {
-      warnDays: 30,
-      criticalDays: 7,
+      fixedDays: { warnDays: 30, criticalDays: 7 },
       colour: true,
     });
     expect(text).toContain("\u001b[31mCRITICAL\u001b[0m");
@@ -148,7 +144,10 @@ describe("renderCheckReport: what could not be read", () => {
       thresholds: () => fixedThresholds(30, 7),
     });
     const verdict = checkVerdict(m);
-    const text = renderCheckReport(m, verdict, { warnDays: 30, criticalDays: 7, colour: false });
+    const text = renderCheckReport(m, verdict, {
+      fixedDays: { warnDays: 30, criticalDays: 7 },
+      colour: false,
+    });
     expect(text).toContain(
       [
         "Could not read:",
@@ -169,7 +168,7 @@ describe("renderCheckJson", () => {
   it("carries the verdict and the limits next to the status document", () => {
     const m = model();
     const document = JSON.parse(
-      renderCheckJson(m, checkVerdict(m), { warnDays: 30, criticalDays: 7 }),
+      renderCheckJson(m, checkVerdict(m), { fixedDays: { warnDays: 30, criticalDays: 7 } }),
     ) as {
       check: unknown;
       certificates: { resourceName: string; severity: string; daysLeft: number; usage: string }[];
@@ -178,6 +177,7 @@ describe("renderCheckJson", () => {
       exitCode: 2,
       status: "critical",
       summary: "1 certificate expired, revoked or within the critical limit",
+      limits: "fixed-days",
       warnDays: 30,
       criticalDays: 7,
       includeStored: false,
