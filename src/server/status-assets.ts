@@ -38,7 +38,7 @@ h2{font-size:17px;margin:0}
 .chip.down{background:#c81e1e;color:#fff}
 .chip.problem{background:#7a2e8e;color:#fff}
 .notice{background:#fff7d6;border:1px solid #e8d48a;border-radius:6px;padding:8px 12px;margin:0 0 16px}
-section{background:#fff;border:1px solid var(--line);border-radius:8px;margin:0 0 20px;overflow:hidden}
+section{background:#fff;border:1px solid var(--line);border-radius:8px;margin:0 0 20px;overflow-x:auto}
 .bar{display:flex;flex-wrap:wrap;align-items:center;gap:12px 20px;padding:12px 14px;border-bottom:1px solid var(--line)}
 .bar label{display:flex;align-items:center;gap:8px;color:var(--muted)}
 .bar input{font:inherit;padding:5px 9px;width:280px;border:1px solid #b8c0cc;border-radius:6px}

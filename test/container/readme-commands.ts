@@ -9,9 +9,9 @@ import { join } from "node:path";
 /** Every command of the section's ```sh blocks: continuation lines joined, comments dropped. */
 export function readDockerCommands(root: string): string[] {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  const start = readme.indexOf("\n### Docker\n");
-  if (start === -1) throw new Error('README.md has no "### Docker" section');
-  const end = readme.indexOf("\n### ", start + 1);
+  const start = readme.indexOf("\n## Docker\n");
+  if (start === -1) throw new Error('README.md has no "## Docker" section');
+  const end = readme.indexOf("\n## ", start + 1);
   const section = readme.slice(start, end === -1 ? undefined : end);
   const commands: string[] = [];
   for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {

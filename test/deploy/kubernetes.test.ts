@@ -210,7 +210,7 @@ describe("Kubernetes manifests", () => {
       ...Object.keys(configMap.data),
       ...container.env.map((variable) => variable.name),
     ];
-    // Every secret setting also reads <NAME>_FILE (README "Authentication").
+    // Every secret setting also reads <NAME>_FILE (docs/configuration.md, "Authentication").
     for (const name of names) expect(example, name).toContain(name.replace(/_FILE$/, ""));
   });
 

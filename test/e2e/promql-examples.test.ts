@@ -34,7 +34,7 @@ import { waitFor } from "../helpers/services.js";
 import { ROOT, hwcertMetricNames, recordedNames, requireBinaries } from "../deploy/tools.js";
 
 /** The markdown file that holds the examples. */
-const EXAMPLES_FILE = join(ROOT, "README.md");
+const EXAMPLES_FILE = join(ROOT, "docs", "metrics.md");
 
 const DAY = 86_400;
 /** How far a value may be from the scenario's date: query time against the test's clock. */
@@ -49,9 +49,10 @@ const OVERRIDE_DAYS = {
   geminidb: { warningDays: 60, criticalDays: 20 },
 } as const;
 
-const binaries = requireBinaries("README PromQL examples (real Prometheus, two replicas)", [
-  "prometheus",
-]);
+const binaries = requireBinaries(
+  "Example PromQL (docs/metrics.md) (real Prometheus, two replicas)",
+  ["prometheus"],
+);
 
 // ---------------------------------------------------------------------------------------------
 // The examples, as the documentation prints them.
@@ -397,7 +398,7 @@ const keyOf = (labels: Readonly<Record<string, string>>, names: readonly string[
 const labelSet = (labels: Readonly<Record<string, string>>): string =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-describe("README PromQL examples: the block", () => {
+describe("Example PromQL (docs/metrics.md): the block", () => {
   it("holds examples, each with an expected result here, and no expectation without its example", () => {
     expect(examples.length).toBeGreaterThan(0);
     const comments = examples.map((example) => example.comment);
@@ -407,223 +408,230 @@ describe("README PromQL examples: the block", () => {
   });
 });
 
-describe.skipIf(binaries.skip)("README PromQL examples against two exporter replicas", () => {
-  const started = Date.now();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  let sim: Simulator;
-  let scenario: SeededDemoScenario;
-  const replicas: TestDaemon[] = [];
-  let stack: MonitoringStack;
-  let reference: Sample[];
-  let certificates: X509Row[];
-  let owners: Map<string, Record<string, string>>;
-  let overrides: Override[];
-  let boundCertificateId: string;
+describe.skipIf(binaries.skip)(
+  "Example PromQL (docs/metrics.md) against two exporter replicas",
+  () => {
+    const started = Date.now();
+    const cleanups: (() => Promise<void> | void)[] = [];
+    let sim: Simulator;
+    let scenario: SeededDemoScenario;
+    const replicas: TestDaemon[] = [];
+    let stack: MonitoringStack;
+    let reference: Sample[];
+    let certificates: X509Row[];
+    let owners: Map<string, Record<string, string>>;
+    let overrides: Override[];
+    let boundCertificateId: string;
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    cleanups.push(() => sim.close());
-    const seeded = await seedDemoScenario(sim, Date.now());
+    beforeAll(async () => {
+      sim = await startSimulator();
+      cleanups.push(() => sim.close());
+      const seeded = await seedDemoScenario(sim, Date.now());
 
-    const added = await addTestResources(sim, seeded);
-    scenario = added.scenario;
-    boundCertificateId = added.boundCertificateId;
+      const added = await addTestResources(sim, seeded);
+      scenario = added.scenario;
+      boundCertificateId = added.boundCertificateId;
 
-    const elbOverride = scenario.elb[0];
-    const geminidbOverride = scenario.geminidb.find((instance) => instance.caPem !== undefined);
-    if (elbOverride === undefined || geminidbOverride === undefined) {
-      throw new Error("the scenario has no ELB certificate or no GeminiDB CA to give thresholds");
-    }
-    overrides = [
-      { source: "elb", resourceId: elbOverride.id, ...OVERRIDE_DAYS.elb },
-      { source: "geminidb", resourceId: geminidbOverride.id, ...OVERRIDE_DAYS.geminidb },
-    ];
+      const elbOverride = scenario.elb[0];
+      const geminidbOverride = scenario.geminidb.find((instance) => instance.caPem !== undefined);
+      if (elbOverride === undefined || geminidbOverride === undefined) {
+        throw new Error("the scenario has no ELB certificate or no GeminiDB CA to give thresholds");
+      }
+      overrides = [
+        { source: "elb", resourceId: elbOverride.id, ...OVERRIDE_DAYS.elb },
+        { source: "geminidb", resourceId: geminidbOverride.id, ...OVERRIDE_DAYS.geminidb },
+      ];
 
-    for (let replica = 0; replica < REPLICAS; replica += 1) {
-      const daemon = await startTestDaemon(sim, {
-        HWCERT_SOURCES: SOURCES.join(","),
-        HWCERT_POLL_SCHEDULE: "*/5 * * * * *",
-        HWCERT_OWNER_TAGS: "team",
-        HWCERT_ENTERPRISE_PROJECT_NAMES: "true",
-        HWCERT_CERTIFICATE_THRESHOLDS: overrides
-          .map((o) => `${o.resourceId}=${o.warningDays}d/${o.criticalDays}d`)
-          .join(","),
-        HWCERT_LOG_LEVEL: "warn",
+      for (let replica = 0; replica < REPLICAS; replica += 1) {
+        const daemon = await startTestDaemon(sim, {
+          HWCERT_SOURCES: SOURCES.join(","),
+          HWCERT_POLL_SCHEDULE: "*/5 * * * * *",
+          HWCERT_OWNER_TAGS: "team",
+          HWCERT_ENTERPRISE_PROJECT_NAMES: "true",
+          HWCERT_CERTIFICATE_THRESHOLDS: overrides
+            .map((o) => `${o.resourceId}=${o.warningDays}d/${o.criticalDays}d`)
+            .join(","),
+          HWCERT_LOG_LEVEL: "warn",
+        });
+        cleanups.push(() => daemon.stop());
+        replicas.push(daemon);
+      }
+
+      stack = await startMonitoringStack({
+        exporters: replicas.map((replica) => new URL(replica.baseUrl).host),
+        prometheusBinary: binaries.path("prometheus"),
       });
-      cleanups.push(() => daemon.stop());
-      replicas.push(daemon);
-    }
+      cleanups.push(() => stack.stop());
 
-    stack = await startMonitoringStack({
-      exporters: replicas.map((replica) => new URL(replica.baseUrl).host),
-      prometheusBinary: binaries.path("prometheus"),
-    });
-    cleanups.push(() => stack.stop());
-
-    // Both targets up, then every replica has polled every source at least twice while being
-    // scraped (so rate() sees the errors counters grow), then every rule group has run since.
-    const holds = async (expression: string): Promise<true | undefined> =>
-      (await stack.query(expression)).length > 0 ? true : undefined;
-    await waitFor(
-      "both replicas scraped",
-      () => holds(`count(up{job="huaweicloud-cert-exporter"} == 1) == ${REPLICAS}`),
-      stack.services,
-    );
-    await waitFor(
-      "two polls of every source on every replica",
-      () =>
-        holds(
-          `count(changes(hwcert_source_last_success_timestamp_seconds[1m]) > 0) == ${
-            REPLICAS * SOURCES.length
-          }`,
-        ),
-      stack.services,
-    );
-    const polled = Date.now() / 1000;
-    await waitFor(
-      "every rule group evaluated after that",
-      async () => {
-        const response = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
-        const body = (await response.json()) as { data: { groups: { lastEvaluation: string }[] } };
-        const groups = body.data.groups;
-        return groups.length > 0 &&
-          groups.every((group) => Date.parse(group.lastEvaluation) / 1000 > polled + 1)
-          ? true
-          : undefined;
-      },
-      stack.services,
-    );
-
-    reference = await replicas[0]!.scrape();
-    const infos = select(reference, "hwcert_certificate_info");
-    certificates = select(reference, "hwcert_certificate_not_after_timestamp_seconds").map(
-      (sample) => ({
-        labels: { ...sample.labels, job: "huaweicloud-cert-exporter" },
-        notAfter: sample.value,
-        info:
-          infos.find(
-            (info) =>
-              info.labels["resource_id"] === sample.labels["resource_id"] &&
-              info.labels["serial_number"] === sample.labels["serial_number"],
-          )?.labels ?? {},
-      }),
-    );
-    owners = new Map(
-      select(reference, "hwcert_resource_owner_info").map((sample) => [
-        `${sample.labels["source"]}/${sample.labels["resource_id"]}`,
-        { ...sample.labels },
-      ]),
-    );
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    console.log(
-      `README PromQL examples: ${((Date.now() - started) / 1000).toFixed(1)} s wall time`,
-    );
-  });
-
-  it("runs two replicas that export the same certificates, with the scenario's dates", async () => {
-    const other = await replicas[1]!.scrape();
-    const polled = (samples: readonly Sample[]) =>
-      samples
-        .filter(
-          (s) =>
-            s.name.startsWith("hwcert_certificate_") ||
-            s.name.startsWith("hwcert_ccm_") ||
-            s.name === "hwcert_resource_owner_info",
-        )
-        .map((s) => `${s.name}${labelSet(s.labels)} ${s.value}`)
-        .sort();
-    expect(polled(other)).toEqual(polled(reference));
-
-    const rowsOf = (resourceId: string) =>
-      certificates.filter((row) => row.labels["resource_id"] === resourceId);
-    for (const certificate of scenario.elb.filter((c) => c.earliestNotAfter !== undefined)) {
-      const rows = rowsOf(certificate.id);
-      const shape = certificate.spec.shape;
-      const leaf = rows.find(
-        (row) =>
-          row.labels["chain_position"] === (shape === "leaf" || shape === "ca" ? "root" : "leaf"),
+      // Both targets up, then every replica has polled every source at least twice while being
+      // scraped (so rate() sees the errors counters grow), then every rule group has run since.
+      const holds = async (expression: string): Promise<true | undefined> =>
+        (await stack.query(expression)).length > 0 ? true : undefined;
+      await waitFor(
+        "both replicas scraped",
+        () => holds(`count(up{job="huaweicloud-cert-exporter"} == 1) == ${REPLICAS}`),
+        stack.services,
       );
-      expect(leaf?.notAfter, certificate.spec.key).toBe(seconds(certificate.leafNotAfter));
-      expect(leaf?.info["key_algorithm"], certificate.spec.key).toBe(certificate.spec.keyAlgorithm);
-      expect(Math.min(...rows.map((row) => row.notAfter)), certificate.spec.key).toBe(
-        seconds(certificate.earliestNotAfter!),
+      await waitFor(
+        "two polls of every source on every replica",
+        () =>
+          holds(
+            `count(changes(hwcert_source_last_success_timestamp_seconds[1m]) > 0) == ${
+              REPLICAS * SOURCES.length
+            }`,
+          ),
+        stack.services,
       );
-    }
-    for (const instance of scenario.geminidb.filter((i) => i.caNotAfter !== undefined)) {
-      expect(rowsOf(instance.id).map((row) => row.notAfter)).toEqual([
-        seconds(instance.caNotAfter!),
-      ]);
-    }
-    // The listener's team tag reaches the certificate it serves.
-    expect(owners.get(`elb/${boundCertificateId}`)?.["tag_team"]?.split(",")).toContain(
-      LISTENER_TEAM,
-    );
-  });
+      const polled = Date.now() / 1000;
+      await waitFor(
+        "every rule group evaluated after that",
+        async () => {
+          const response = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
+          const body = (await response.json()) as {
+            data: { groups: { lastEvaluation: string }[] };
+          };
+          const groups = body.data.groups;
+          return groups.length > 0 &&
+            groups.every((group) => Date.parse(group.lastEvaluation) / 1000 > polled + 1)
+            ? true
+            : undefined;
+        },
+        stack.services,
+      );
 
-  it.each(examples)("$comment", async (example) => {
-    const expectation = EXPECTED[example.comment];
-    if (expectation === undefined) {
-      throw new Error(`no expected result for this example: add one to EXPECTED`);
-    }
+      reference = await replicas[0]!.scrape();
+      const infos = select(reference, "hwcert_certificate_info");
+      certificates = select(reference, "hwcert_certificate_not_after_timestamp_seconds").map(
+        (sample) => ({
+          labels: { ...sample.labels, job: "huaweicloud-cert-exporter" },
+          notAfter: sample.value,
+          info:
+            infos.find(
+              (info) =>
+                info.labels["resource_id"] === sample.labels["resource_id"] &&
+                info.labels["serial_number"] === sample.labels["serial_number"],
+            )?.labels ?? {},
+        }),
+      );
+      owners = new Map(
+        select(reference, "hwcert_resource_owner_info").map((sample) => [
+          `${sample.labels["source"]}/${sample.labels["resource_id"]}`,
+          { ...sample.labels },
+        ]),
+      );
+    }, 90_000);
 
-    // Every series the example reads exists, on both replicas for the exporter's own.
-    for (const name of hwcertMetricNames(example.query)) {
-      const instances = await stack.query(`count by (instance) ({__name__="${name}"})`);
-      expect(instances.length, `${name} scraped from both replicas`).toBe(REPLICAS);
-    }
-    for (const name of recordedNames(example.query)) {
-      expect((await stack.query(name)).length, `${name} recorded`).toBeGreaterThan(0);
-    }
-
-    const now = Date.now() / 1000;
-    const result: PromSample[] = await stack.query(example.query);
-    const expected = expectation({
-      region: sim.region,
-      projectId: sim.projectId,
-      scenario,
-      now,
-      certificates,
-      owners,
-      listeners: sim.elb.listListeners(),
-      ccmUsers: ccmUsersOf(scenario),
-      overrides,
+    afterAll(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+      console.log(
+        `README PromQL examples: ${((Date.now() - started) / 1000).toFixed(1)} s wall time`,
+      );
     });
 
-    // One series per thing, whatever the number of replicas.
-    for (const sample of result) {
-      expect(sample.metric["instance"], JSON.stringify(sample.metric)).toBeUndefined();
-      expect(sample.metric["pod"], JSON.stringify(sample.metric)).toBeUndefined();
-    }
-    const sets = result.map((sample) => labelSet(sample.metric));
-    expect(new Set(sets).size, "duplicate label sets").toBe(sets.length);
+    it("runs two replicas that export the same certificates, with the scenario's dates", async () => {
+      const other = await replicas[1]!.scrape();
+      const polled = (samples: readonly Sample[]) =>
+        samples
+          .filter(
+            (s) =>
+              s.name.startsWith("hwcert_certificate_") ||
+              s.name.startsWith("hwcert_ccm_") ||
+              s.name === "hwcert_resource_owner_info",
+          )
+          .map((s) => `${s.name}${labelSet(s.labels)} ${s.value}`)
+          .sort();
+      expect(polled(other)).toEqual(polled(reference));
 
-    const byKey = new Map(result.map((sample) => [keyOf(sample.metric, expected.key), sample]));
-    expect(byKey.size, `one series per ${expected.key.join(", ")}`).toBe(result.length);
-    expect([...byKey.keys()].sort()).toEqual(
-      expected.series.map((series) => keyOf(series.labels, expected.key)).sort(),
-    );
-    for (const series of expected.series) {
-      const sample = byKey.get(keyOf(series.labels, expected.key))!;
-      const context = `${example.comment}: ${JSON.stringify(sample.metric)}`;
-      for (const [name, value] of Object.entries(series.labels)) {
-        expect(sample.metric[name] ?? "", `${context} ${name}`).toBe(value);
+      const rowsOf = (resourceId: string) =>
+        certificates.filter((row) => row.labels["resource_id"] === resourceId);
+      for (const certificate of scenario.elb.filter((c) => c.earliestNotAfter !== undefined)) {
+        const rows = rowsOf(certificate.id);
+        const shape = certificate.spec.shape;
+        const leaf = rows.find(
+          (row) =>
+            row.labels["chain_position"] === (shape === "leaf" || shape === "ca" ? "root" : "leaf"),
+        );
+        expect(leaf?.notAfter, certificate.spec.key).toBe(seconds(certificate.leafNotAfter));
+        expect(leaf?.info["key_algorithm"], certificate.spec.key).toBe(
+          certificate.spec.keyAlgorithm,
+        );
+        expect(Math.min(...rows.map((row) => row.notAfter)), certificate.spec.key).toBe(
+          seconds(certificate.earliestNotAfter!),
+        );
       }
-      if (series.value !== undefined) {
-        expect(
-          Math.abs(sample.value - series.value),
-          `${context} = ${sample.value}`,
-        ).toBeLessThanOrEqual(expected.tolerance);
+      for (const instance of scenario.geminidb.filter((i) => i.caNotAfter !== undefined)) {
+        expect(rowsOf(instance.id).map((row) => row.notAfter)).toEqual([
+          seconds(instance.caNotAfter!),
+        ]);
       }
-    }
-    if (expected.ascending === true) {
-      const values = result.map((sample) => sample.value);
-      expect(values).toEqual([...values].sort((a, b) => a - b));
-    }
-  });
-});
+      // The listener's team tag reaches the certificate it serves.
+      expect(owners.get(`elb/${boundCertificateId}`)?.["tag_team"]?.split(",")).toContain(
+        LISTENER_TEAM,
+      );
+    });
+
+    it.each(examples)("$comment", async (example) => {
+      const expectation = EXPECTED[example.comment];
+      if (expectation === undefined) {
+        throw new Error(`no expected result for this example: add one to EXPECTED`);
+      }
+
+      // Every series the example reads exists, on both replicas for the exporter's own.
+      for (const name of hwcertMetricNames(example.query)) {
+        const instances = await stack.query(`count by (instance) ({__name__="${name}"})`);
+        expect(instances.length, `${name} scraped from both replicas`).toBe(REPLICAS);
+      }
+      for (const name of recordedNames(example.query)) {
+        expect((await stack.query(name)).length, `${name} recorded`).toBeGreaterThan(0);
+      }
+
+      const now = Date.now() / 1000;
+      const result: PromSample[] = await stack.query(example.query);
+      const expected = expectation({
+        region: sim.region,
+        projectId: sim.projectId,
+        scenario,
+        now,
+        certificates,
+        owners,
+        listeners: sim.elb.listListeners(),
+        ccmUsers: ccmUsersOf(scenario),
+        overrides,
+      });
+
+      // One series per thing, whatever the number of replicas.
+      for (const sample of result) {
+        expect(sample.metric["instance"], JSON.stringify(sample.metric)).toBeUndefined();
+        expect(sample.metric["pod"], JSON.stringify(sample.metric)).toBeUndefined();
+      }
+      const sets = result.map((sample) => labelSet(sample.metric));
+      expect(new Set(sets).size, "duplicate label sets").toBe(sets.length);
+
+      const byKey = new Map(result.map((sample) => [keyOf(sample.metric, expected.key), sample]));
+      expect(byKey.size, `one series per ${expected.key.join(", ")}`).toBe(result.length);
+      expect([...byKey.keys()].sort()).toEqual(
+        expected.series.map((series) => keyOf(series.labels, expected.key)).sort(),
+      );
+      for (const series of expected.series) {
+        const sample = byKey.get(keyOf(series.labels, expected.key))!;
+        const context = `${example.comment}: ${JSON.stringify(sample.metric)}`;
+        for (const [name, value] of Object.entries(series.labels)) {
+          expect(sample.metric[name] ?? "", `${context} ${name}`).toBe(value);
+        }
+        if (series.value !== undefined) {
+          expect(
+            Math.abs(sample.value - series.value),
+            `${context} = ${sample.value}`,
+          ).toBeLessThanOrEqual(expected.tolerance);
+        }
+      }
+      if (expected.ascending === true) {
+        const values = result.map((sample) => sample.value);
+        expect(values).toEqual([...values].sort((a, b) => a - b));
+      }
+    });
+  },
+);
 
 /**
  * What the test adds to the demo scenario so every example has a positive case, whatever the

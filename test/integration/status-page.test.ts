@@ -2,7 +2,6 @@
 // daemon polling the simulator: rows in order of expiry, colours by the alert rules' thresholds
 // and usage (stored certificates are notices), the filter and sorting, hostile names shown as
 // text, and nothing loaded but the page itself.
-// With STATUS_PAGE_SCREENSHOT=<path> it also saves the README's screenshot of the demo scenario.
 
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -405,26 +404,5 @@ describe.skipIf(!haveChromium && !inCi)("status page in Chromium", () => {
       expect.arrayContaining([...HOSTILE_NAMES]),
     );
     expect((await fetch(`${exporter.baseUrl}/?format=xml`)).status).toBe(400);
-  });
-});
-
-const screenshotPath = process.env["STATUS_PAGE_SCREENSHOT"];
-
-describe.runIf(screenshotPath)("README screenshot", () => {
-  it("saves the demo scenario's status page at 1280 px", async () => {
-    const sim = await startSimulator();
-    await seedDemoScenario(sim, Date.now());
-    const exporter = await startTestDaemon(sim, { HWCERT_POLL_SCHEDULE: "*/5 * * * *" });
-    const browser = await launch();
-    try {
-      await exporter.waitForPolls(1);
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(`${exporter.baseUrl}/`);
-      await page.screenshot({ path: screenshotPath ?? "", fullPage: true });
-    } finally {
-      await browser.close();
-      await exporter.stop();
-      await sim.close();
-    }
   });
 });
