@@ -8,25 +8,14 @@
 import "reflect-metadata";
 import { EventEmitter } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { chromium } from "playwright-core";
 import { run } from "../src/cli/run.js";
 import { demoEnvironment, seedDemoScenario, startSimulator } from "../src/simulator/index.js";
+import { launchChromium } from "../test/helpers/chromium.js";
+import { freePort } from "../test/helpers/services.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const SCREENSHOT = new URL("docs/status-page.png", ROOT);
 const USAGE = new URL("docs/usage.md", ROOT);
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 export const CHECK_BEGIN = "<!-- demo-check:begin (npm run docs:demo writes this block) -->";
 export const CHECK_END = "<!-- demo-check:end -->";
 
@@ -36,15 +25,6 @@ class Signals extends EventEmitter {
     // run() only adds and removes listeners; an EventEmitter does both.
     return this as unknown as Pick<NodeJS.Process, "on" | "off">;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** What `npm run demo -- check` prints, without colours. */
@@ -81,7 +61,7 @@ async function screenshot(environment: Record<string, string>): Promise<void> {
       if (Date.now() > deadline) throw new Error("the demo exporter was not ready in 30 s");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await page.goto(`http://${listen}/`);

@@ -66,6 +66,7 @@ export {
   DEMO_ELB_LISTENERS,
   DEMO_GEMINIDB_INSTANCES,
   seedDemoScenario,
+  seedGeminiDbInstances,
   type DemoCcmCertificate,
   type DemoElbCertificate,
   type DemoElbListener,

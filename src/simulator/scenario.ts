@@ -528,31 +528,7 @@ export async function seedDemoScenario(
 
   const listeners = seedListeners(sim, elb);
 
-  const geminidb: SeededGeminiDbInstance[] = [];
-  for (const spec of DEMO_GEMINIDB_INSTANCES) {
-    const ca =
-      spec.caFile === undefined
-        ? undefined
-        : await generateCaCertificate({
-            commonName: spec.caFile.commonName,
-            notBefore: at(spec.caFile.notBeforeDays),
-            notAfter: at(spec.caFile.notAfterDays),
-          });
-    const id = sim.geminidb.addInstance({
-      name: spec.name,
-      datastore: spec.datastore,
-      mode: spec.mode,
-      ...(spec.ssl === undefined ? {} : { ssl: spec.ssl }),
-      ...(spec.ccmCertInfo === undefined ? {} : { ccmCertInfo: spec.ccmCertInfo }),
-      ...(ca === undefined ? {} : { caFile: { bytes: ca.certificatePem } }),
-    });
-    geminidb.push({
-      spec,
-      id,
-      caPem: ca?.certificatePem,
-      caNotAfter: ca?.facts.notAfter,
-    });
-  }
+  const geminidb = await seedGeminiDbInstances(sim, DEMO_GEMINIDB_INSTANCES, anchor);
 
   const ccm: SeededCcmCertificate[] = [];
   for (const spec of DEMO_CCM_CERTIFICATES) {
@@ -570,6 +546,39 @@ export async function seedDemoScenario(
   }
 
   return { now: new Date(anchor), elb, listeners, geminidb, ccm };
+}
+
+/**
+ * Adds GeminiDB instances of the scenario's shape, their CA files dated relative to `anchor`
+ * (Unix milliseconds). The demo seeds its own; tests add more of the same kind.
+ */
+export async function seedGeminiDbInstances(
+  sim: Simulator,
+  specs: readonly DemoGeminiDbInstance[],
+  anchor: number,
+): Promise<SeededGeminiDbInstance[]> {
+  const at = (days: number): Date => new Date(anchor + days * DAY_MS);
+  const seeded: SeededGeminiDbInstance[] = [];
+  for (const spec of specs) {
+    const ca =
+      spec.caFile === undefined
+        ? undefined
+        : await generateCaCertificate({
+            commonName: spec.caFile.commonName,
+            notBefore: at(spec.caFile.notBeforeDays),
+            notAfter: at(spec.caFile.notAfterDays),
+          });
+    const id = sim.geminidb.addInstance({
+      name: spec.name,
+      datastore: spec.datastore,
+      mode: spec.mode,
+      ...(spec.ssl === undefined ? {} : { ssl: spec.ssl }),
+      ...(spec.ccmCertInfo === undefined ? {} : { ccmCertInfo: spec.ccmCertInfo }),
+      ...(ca === undefined ? {} : { caFile: { bytes: ca.certificatePem } }),
+    });
+    seeded.push({ spec, id, caPem: ca?.certificatePem, caNotAfter: ca?.facts.notAfter });
+  }
+  return seeded;
 }
 
 /** Adds the listeners with the references the certificates' `listeners` ask for. */

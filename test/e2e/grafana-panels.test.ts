@@ -19,7 +19,7 @@ import {
   type Simulator,
 } from "../../src/simulator/index.js";
 import { SEVERITIES, type Severity } from "../../src/status/severity.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
+import type { TestDaemon } from "../helpers/daemon-harness.js";
 import {
   ALL,
   COUNT_PANEL_TITLES,
@@ -30,7 +30,7 @@ import {
   type DashboardTarget,
   type VariableValues,
 } from "../helpers/grafana-dashboard.js";
-import { startMonitoringStack, type MonitoringStack } from "../helpers/monitoring-stack.js";
+import { startScrapedReplicas, type MonitoringStack } from "../helpers/monitoring-stack.js";
 import { waitFor } from "../helpers/services.js";
 import { requireBinaries } from "../deploy/tools.js";
 
@@ -171,58 +171,15 @@ describe.skipIf(binaries.skip)("the Grafana dashboard against two replicas on th
     cleanups.push(() => sim.close());
     scenario = await seedDemoScenario(sim, Date.now());
 
-    for (let replica = 0; replica < REPLICAS; replica += 1) {
-      const daemon = await startTestDaemon(sim, {
-        ...demoEnvironment(sim),
-        HWCERT_POLL_SCHEDULE: "*/5 * * * * *",
-        HWCERT_LOG_LEVEL: "warn",
-      });
-      cleanups.push(() => daemon.stop());
-      replicas.push(daemon);
-    }
-
-    stack = await startMonitoringStack({
-      exporters: replicas.map((replica) => new URL(replica.baseUrl).host),
+    const scraped = await startScrapedReplicas(sim, {
+      count: REPLICAS,
+      sources: SOURCES.length,
+      environment: demoEnvironment(sim),
       prometheusBinary: binaries.path("prometheus"),
     });
-    cleanups.push(() => stack.stop());
-
-    // Both targets up, then every replica has polled every source at least twice while being
-    // scraped (so rate() sees the counters grow), then every rule group has run since.
-    const holds = async (expression: string): Promise<true | undefined> =>
-      (await stack.query(expression)).length > 0 ? true : undefined;
-    await waitFor(
-      "both replicas scraped",
-      () => holds(`count(up{job="${JOB}"} == 1) == ${String(REPLICAS)}`),
-      stack.services,
-      90_000,
-    );
-    await waitFor(
-      "two polls of every source on every replica",
-      () =>
-        holds(
-          `count(changes(hwcert_source_last_success_timestamp_seconds[1m]) > 0) == ${String(
-            REPLICAS * SOURCES.length,
-          )}`,
-        ),
-      stack.services,
-      90_000,
-    );
-    const polled = Date.now() / 1000;
-    await waitFor(
-      "every rule group evaluated after that",
-      async () => {
-        const response = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
-        const body = (await response.json()) as { data: { groups: { lastEvaluation: string }[] } };
-        const groups = body.data.groups;
-        return groups.length > 0 &&
-          groups.every((group) => Date.parse(group.lastEvaluation) / 1000 > polled + 1)
-          ? true
-          : undefined;
-      },
-      stack.services,
-      90_000,
-    );
+    cleanups.push(() => scraped.stop());
+    replicas.push(...scraped.replicas);
+    stack = scraped.stack;
   }, 300_000);
 
   afterAll(async () => {

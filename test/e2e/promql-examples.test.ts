@@ -14,23 +14,22 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  generateCaCertificate,
   seedDemoScenario,
+  seedGeminiDbInstances,
   startSimulator,
   type DemoGeminiDbInstance,
   type ElbListenerInfo,
   type SeededDemoScenario,
-  type SeededGeminiDbInstance,
   type Simulator,
 } from "../../src/simulator/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
+import { METRICS } from "../../src/metrics/contract.js";
+import type { TestDaemon } from "../helpers/daemon-harness.js";
 import { select, type Sample } from "../helpers/metrics-text.js";
 import {
-  startMonitoringStack,
+  startScrapedReplicas,
   type MonitoringStack,
   type PromSample,
 } from "../helpers/monitoring-stack.js";
-import { waitFor } from "../helpers/services.js";
 import { ROOT, hwcertMetricNames, recordedNames, requireBinaries } from "../deploy/tools.js";
 
 /** The markdown file that holds the examples. */
@@ -159,18 +158,7 @@ interface Expected {
 const seconds = (date: Date): number => date.getTime() / 1000;
 const pick = (labels: Readonly<Record<string, string>>, names: readonly string[]) =>
   Object.fromEntries(names.map((name) => [name, labels[name] ?? ""]));
-const X509_LABELS = [
-  "source",
-  "region",
-  "project_id",
-  "resource_id",
-  "resource_name",
-  "chain_position",
-  "subject_cn",
-  "issuer_cn",
-  "serial_number",
-  "job",
-] as const;
+const X509_LABELS = [...METRICS.notAfter.labelNames, "job"] as const;
 const X509_KEY = ["resource_id", "serial_number"];
 
 function boundToListener(listeners: readonly ElbListenerInfo[], certificateId: string): boolean {
@@ -442,62 +430,22 @@ describe.skipIf(binaries.skip)(
         { source: "geminidb", resourceId: geminidbOverride.id, ...OVERRIDE_DAYS.geminidb },
       ];
 
-      for (let replica = 0; replica < REPLICAS; replica += 1) {
-        const daemon = await startTestDaemon(sim, {
+      const scraped = await startScrapedReplicas(sim, {
+        count: REPLICAS,
+        sources: SOURCES.length,
+        environment: {
           HWCERT_SOURCES: SOURCES.join(","),
-          HWCERT_POLL_SCHEDULE: "*/5 * * * * *",
           HWCERT_OWNER_TAGS: "team",
           HWCERT_ENTERPRISE_PROJECT_NAMES: "true",
           HWCERT_CERTIFICATE_THRESHOLDS: overrides
             .map((o) => `${o.resourceId}=${o.warningDays}d/${o.criticalDays}d`)
             .join(","),
-          HWCERT_LOG_LEVEL: "warn",
-        });
-        cleanups.push(() => daemon.stop());
-        replicas.push(daemon);
-      }
-
-      stack = await startMonitoringStack({
-        exporters: replicas.map((replica) => new URL(replica.baseUrl).host),
+        },
         prometheusBinary: binaries.path("prometheus"),
       });
-      cleanups.push(() => stack.stop());
-
-      // Both targets up, then every replica has polled every source at least twice while being
-      // scraped (so rate() sees the errors counters grow), then every rule group has run since.
-      const holds = async (expression: string): Promise<true | undefined> =>
-        (await stack.query(expression)).length > 0 ? true : undefined;
-      await waitFor(
-        "both replicas scraped",
-        () => holds(`count(up{job="huaweicloud-cert-exporter"} == 1) == ${REPLICAS}`),
-        stack.services,
-      );
-      await waitFor(
-        "two polls of every source on every replica",
-        () =>
-          holds(
-            `count(changes(hwcert_source_last_success_timestamp_seconds[1m]) > 0) == ${
-              REPLICAS * SOURCES.length
-            }`,
-          ),
-        stack.services,
-      );
-      const polled = Date.now() / 1000;
-      await waitFor(
-        "every rule group evaluated after that",
-        async () => {
-          const response = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
-          const body = (await response.json()) as {
-            data: { groups: { lastEvaluation: string }[] };
-          };
-          const groups = body.data.groups;
-          return groups.length > 0 &&
-            groups.every((group) => Date.parse(group.lastEvaluation) / 1000 > polled + 1)
-            ? true
-            : undefined;
-        },
-        stack.services,
-      );
+      cleanups.push(() => scraped.stop());
+      replicas.push(...scraped.replicas);
+      stack = scraped.stack;
 
       reference = await replicas[0]!.scrape();
       const infos = select(reference, "hwcert_certificate_info");
@@ -645,7 +593,6 @@ async function addTestResources(
   seeded: SeededDemoScenario,
 ): Promise<{ scenario: SeededDemoScenario; boundCertificateId: string }> {
   const anchor = seeded.now.getTime();
-  const at = (days: number): Date => new Date(anchor + days * DAY * 1000);
 
   const soonest = seeded.elb
     .filter((c) => c.spec.type === "server" && c.leafNotAfter.getTime() > anchor)
@@ -691,26 +638,7 @@ async function addTestResources(
           },
         ]),
   ];
-  const geminidb: SeededGeminiDbInstance[] = [];
-  for (const spec of specs) {
-    const ca =
-      spec.caFile === undefined
-        ? undefined
-        : await generateCaCertificate({
-            commonName: spec.caFile.commonName,
-            notBefore: at(spec.caFile.notBeforeDays),
-            notAfter: at(spec.caFile.notAfterDays),
-          });
-    const id = sim.geminidb.addInstance({
-      name: spec.name,
-      datastore: spec.datastore,
-      mode: spec.mode,
-      ...(spec.ssl === undefined ? {} : { ssl: spec.ssl }),
-      ...(spec.ccmCertInfo === undefined ? {} : { ccmCertInfo: spec.ccmCertInfo }),
-      ...(ca === undefined ? {} : { caFile: { bytes: ca.certificatePem } }),
-    });
-    geminidb.push({ spec, id, caPem: ca?.certificatePem, caNotAfter: ca?.facts.notAfter });
-  }
+  const geminidb = await seedGeminiDbInstances(sim, specs, anchor);
   return {
     scenario: { ...seeded, geminidb: [...seeded.geminidb, ...geminidb] },
     boundCertificateId: soonest.id,

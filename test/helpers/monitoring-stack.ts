@@ -16,6 +16,8 @@ import {
   readYaml,
   type RuleGroup,
 } from "../deploy/tools.js";
+import type { Simulator } from "../../src/simulator/index.js";
+import { startTestDaemon, type TestDaemon } from "./daemon-harness.js";
 import { freePort, isReady, startService, stopService, waitFor, type Service } from "./services.js";
 
 /** The shipped rules with every `for:` shortened to 1s; expressions untouched. */
@@ -184,6 +186,101 @@ export async function startMonitoringStack(
       return body.data.alerts;
     };
     return { prometheusUrl, alertmanagerUrl, services, query, alerts, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Waits until Prometheus has scraped every replica, every replica has completed two polls of
+ * every source while being scraped (so rate() sees counters grow), and every rule group has run
+ * since: from then on, queries and alerts reflect the polled data. The waits are long because a
+ * loaded 2-core machine is slow, never wrong.
+ */
+export async function waitUntilSettled(
+  stack: MonitoringStack,
+  expected: { readonly replicas: number; readonly sources: number },
+  timeoutMs = 90_000,
+): Promise<void> {
+  const holds = async (expression: string): Promise<true | undefined> =>
+    (await stack.query(expression)).length > 0 ? true : undefined;
+  await waitFor(
+    "every replica scraped",
+    () => holds(`count(up{job="huaweicloud-cert-exporter"} == 1) == ${expected.replicas}`),
+    stack.services,
+    timeoutMs,
+  );
+  await waitFor(
+    "two polls of every source on every replica",
+    () =>
+      holds(
+        `count(changes(hwcert_source_last_success_timestamp_seconds[1m]) > 0) == ${
+          expected.replicas * expected.sources
+        }`,
+      ),
+    stack.services,
+    timeoutMs,
+  );
+  const polled = Date.now() / 1000;
+  await waitFor(
+    "every rule group evaluated after that",
+    async () => {
+      const response = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
+      const body = (await response.json()) as { data: { groups: { lastEvaluation: string }[] } };
+      const groups = body.data.groups;
+      return groups.length > 0 &&
+        groups.every((group) => Date.parse(group.lastEvaluation) / 1000 > polled + 1)
+        ? true
+        : undefined;
+    },
+    stack.services,
+    timeoutMs,
+  );
+}
+
+export interface ScrapedReplicas {
+  readonly replicas: readonly TestDaemon[];
+  readonly stack: MonitoringStack;
+  stop(): Promise<void>;
+}
+
+/**
+ * Several exporter replicas polling one simulator every 5 s with the same settings, scraped by
+ * a real Prometheus with the shipped rules, returned once settled (waitUntilSettled): what an
+ * operator following the high-availability advice runs.
+ */
+export async function startScrapedReplicas(
+  sim: Simulator,
+  options: {
+    readonly count: number;
+    readonly sources: number;
+    readonly environment: Readonly<Record<string, string>>;
+    readonly prometheusBinary: string;
+  },
+): Promise<ScrapedReplicas> {
+  const replicas: TestDaemon[] = [];
+  let stack: MonitoringStack | undefined;
+  const stop = async (): Promise<void> => {
+    await stack?.stop();
+    for (const replica of replicas) await replica.stop();
+  };
+  try {
+    for (let replica = 0; replica < options.count; replica += 1) {
+      replicas.push(
+        await startTestDaemon(sim, {
+          HWCERT_POLL_SCHEDULE: "*/5 * * * * *",
+          HWCERT_LOG_LEVEL: "warn",
+          ...options.environment,
+        }),
+      );
+    }
+    stack = await startMonitoringStack({
+      exporters: replicas.map((replica) => new URL(replica.baseUrl).host),
+      prometheusBinary: options.prometheusBinary,
+    });
+    await waitUntilSettled(stack, { replicas: options.count, sources: options.sources });
+    return { replicas, stack, stop };
   } catch (error) {
     await stop();
     throw error;

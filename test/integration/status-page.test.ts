@@ -3,9 +3,8 @@
 // and usage (stored certificates are notices), the filter and sorting, hostile names shown as
 // text, and nothing loaded but the page itself.
 
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { SEVERITY_COLOURS } from "../../src/server/status-assets.js";
 import {
   generateCaCertificate,
@@ -15,24 +14,13 @@ import {
   type SeededDemoScenario,
   type Simulator,
 } from "../../src/simulator/index.js";
+import { CHROMIUM, haveChromium, launchChromium } from "../helpers/chromium.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { certificateBlocks, readWithOpenssl } from "../helpers/openssl.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const DAY = 86_400;
 const DAY_MS = DAY * 1000;
 
-const haveChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env["CI"]);
 if (!haveChromium && !inCi) {
   console.warn(
@@ -107,12 +95,7 @@ function hex(colour: string): string {
   return `rgb(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255})`;
 }
 
-async function launch(): Promise<Browser> {
-  if (!haveChromium) {
-    throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
+const launch = launchChromium;
 
 interface PageRow {
   readonly name: string;
