@@ -646,5 +646,5 @@ describe.skipIf(tools.skip)("the alert rules in promtool", () => {
     expect(result.status, `${file}:\n${result.output}`).toBe(0);
     expect(result.output).toContain("SUCCESS");
     rmSync(directory, { recursive: true, force: true });
-  }, 120_000);
+  }, 300_000);
 });

@@ -123,7 +123,7 @@ describe.skipIf(binaries.skip)(
       cleanups.push(() => stack.stop());
       services = stack.services;
       prometheusUrl = stack.prometheusUrl;
-    }, 60_000);
+    }, 300_000);
 
     afterAll(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -219,7 +219,7 @@ describe.skipIf(binaries.skip)(
           resource_id: expiringId,
         });
       }
-    }, 45_000);
+    }, 300_000);
 
     it("inhibits the warnings of that certificate and never alerts on the healthy one", async () => {
       // The warnings fire in Prometheus too; give Alertmanager several group intervals to (not)
@@ -252,7 +252,7 @@ describe.skipIf(binaries.skip)(
         ),
       ).toEqual([]);
       expect(delivered.filter(({ a }) => a.labels["resource_id"] === healthyId)).toEqual([]);
-    }, 45_000);
+    }, 300_000);
 
     it("sends the unbound certificate one info notice to the low-urgency receiver, never a page", async () => {
       const notices = await waitFor(
@@ -303,6 +303,6 @@ describe.skipIf(binaries.skip)(
             d.payload.alerts.some((a) => a.labels["resource_id"] === storedId),
         ),
       ).toEqual([]);
-    }, 45_000);
+    }, 300_000);
   },
 );

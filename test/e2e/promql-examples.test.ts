@@ -467,7 +467,7 @@ describe.skipIf(binaries.skip)(
           { ...sample.labels },
         ]),
       );
-    }, 90_000);
+    }, 300_000);
 
     afterAll(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();

@@ -91,7 +91,7 @@ describe("exporter process", () => {
     } finally {
       sim.faults.clear();
     }
-  }, 15_000);
+  }, 300_000);
 
   it("exits 1 with one line per bad setting, naming it, and no stack trace", async () => {
     const exporter = spawnExporter({
@@ -185,7 +185,7 @@ describe("exporter process", () => {
           "iam list_projects: no response: cannot reach iam.ap-southeast-9.invalid (DNS: no such host, ENOTFOUND): check HWCERT_REGION or HWCERT_IAM_ENDPOINT",
       },
     });
-  }, 30_000);
+  }, 300_000);
 
   it("loads .env from the working directory, with the environment winning", async () => {
     const folder = mkdtempSync(join(tmpdir(), "hwcert-env-"));

@@ -151,7 +151,7 @@ it("holds memory, descriptors, sockets and timers flat over 500 polls with fault
   for (const [name, count] of Object.entries(final.resources)) {
     expect(count - (first.resources[name] ?? 0), name).toBeLessThanOrEqual(4);
   }
-});
+}, 300_000);
 
 function leastSquaresSlope(points: readonly (readonly [number, number])[]): number {
   const n = points.length;
