@@ -13,6 +13,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const DEPLOY = join(ROOT, "deploy");
 export const RULES_FILE = join(DEPLOY, "prometheus", "huaweicloud-cert-exporter.rules.yml");
 export const ALERTMANAGER_FILE = join(DEPLOY, "alertmanager", "alertmanager.yml");
+export const DASHBOARD_FILE = join(DEPLOY, "grafana", "huaweicloud-cert-exporter.json");
 
 /** Debian package of each binary, for the messages. */
 const PACKAGES: Readonly<Record<string, string>> = {
@@ -147,4 +148,13 @@ export function hwcertMetricNames(expr: string): string[] {
 /** Every recorded series (`hwcert:...`) an expression reads. */
 export function recordedNames(expr: string): string[] {
   return [...new Set(expr.match(/\bhwcert:[a-z0-9_:]+/g) ?? [])];
+}
+
+/** A query of the Grafana dashboard with its variables at "All", as Prometheus receives it. */
+export function expandDashboardQuery(expr: string): string {
+  return expr
+    .replaceAll("$__rate_interval", "5m")
+    .replaceAll("$job", ".*")
+    .replaceAll("$region", ".*")
+    .replaceAll("$project", ".*");
 }

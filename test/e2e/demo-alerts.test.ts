@@ -27,7 +27,12 @@ import {
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { startMonitoringStack, type MonitoringStack } from "../helpers/monitoring-stack.js";
 import { waitFor } from "../helpers/services.js";
-import { requireBinaries } from "../deploy/tools.js";
+import {
+  DASHBOARD_FILE,
+  expandDashboardQuery,
+  readText,
+  requireBinaries,
+} from "../deploy/tools.js";
 
 const binaries = requireBinaries("demo end-to-end test (real Prometheus and Alertmanager)", [
   "prometheus",
@@ -106,6 +111,7 @@ interface JsonRow {
   readonly chainPosition: string | null;
   readonly serialNumber: string;
   readonly daysLeft: number;
+  readonly secondsLeft: number;
 }
 interface StatusJson {
   readonly summary: Readonly<Record<string, number>>;
@@ -474,6 +480,56 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
       expect(counted[severity] ?? 0, severity).toBe(page.summary[severity]);
     }
 
+    // The dashboard (its variables at "All"): a count per severity and the certificate table.
+    const dashboard = JSON.parse(readText(DASHBOARD_FILE)) as {
+      panels: { type: string; title: string; targets?: { expr: string }[] }[];
+    };
+    const panelQuery = (title: string): string => {
+      const expr = dashboard.panels.find((panel) => panel.type !== "row" && panel.title === title)
+        ?.targets?.[0]?.expr;
+      if (expr === undefined) throw new Error(`no dashboard panel ${title}`);
+      return expandDashboardQuery(expr);
+    };
+    const stat = async (title: string): Promise<number | undefined> =>
+      (await stack.query(panelQuery(title)))[0]?.value;
+    expect({
+      expired: await stat("Expired"),
+      critical: await stat("Critical"),
+      warning: await stat("Warning"),
+      notice: await stat("Notice (stored only)"),
+      ok: await stat("OK"),
+      certificates: await stat("Certificates"),
+    }).toEqual({
+      expired: page.summary["expired"],
+      critical: page.summary["critical"],
+      warning: page.summary["warning"],
+      notice: page.summary["notice"],
+      ok: page.summary["ok"],
+      certificates: page.summary["certificates"],
+    });
+    const dashboardRows = new Map<string, { severity: string; days: number }>();
+    for (const { metric, value } of await stack.query(
+      panelQuery("Certificates by days left (every row of the status page)"),
+    )) {
+      const key = rowKey({
+        source: metric["source"] ?? "",
+        resourceId: metric["resource_id"] ?? "",
+        kind: metric["kind"] ?? "",
+        serialNumber: metric["serial_number"] ?? "",
+      });
+      expect(dashboardRows.has(key), `${key} twice on the dashboard`).toBe(false);
+      dashboardRows.set(key, { severity: metric["severity"] ?? "", days: value });
+    }
+    expect(new Set(dashboardRows.keys())).toEqual(new Set(page.certificates.map(rowKey)));
+    for (const row of page.certificates) {
+      const shown = dashboardRows.get(rowKey(row));
+      expect(shown?.severity, rowKey(row)).toBe(row.severity);
+      // The same time left, give or take the seconds between the two reads.
+      expect(Math.abs((shown?.days ?? NaN) - row.secondsLeft / 86_400), rowKey(row)).toBeLessThan(
+        0.01,
+      );
+    }
+
     // The alerts: each resource's most urgent row decides the most urgent alert it raises.
     const mostUrgent = new Map<string, JsonRow>();
     for (const row of page.certificates) {
@@ -499,6 +555,7 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
         page: row.severity,
         check: checkRows.get(rowKey(row))?.severity ?? "-",
         recorded: recordedRows.get(rowKey(row)) ?? "-",
+        dashboard: dashboardRows.get(rowKey(row))?.severity ?? "-",
         usage: row.usage,
         alert: alert ?? "none",
       });
