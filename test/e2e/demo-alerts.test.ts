@@ -245,6 +245,9 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
     const byReceiver: Record<string, Set<string>> = {};
     for (const delivery of deliveries) {
       for (const alert of delivery.alerts) {
+        // With `for:` cut to 1 s, this one can fire for the moment before Prometheus's first
+        // scrape (its own `for:` is 10 minutes); that it is quiet is checked in Prometheus.
+        if (alert.labels["alertname"] === "HuaweiCloudCertExporterAbsent") continue;
         if (alert.status !== "firing") continue;
         (byReceiver[delivery.receiver] ??= new Set()).add(
           `${alert.labels["alertname"] ?? ""} ${resourceOf(alert.labels)}`,
@@ -348,7 +351,9 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
   }, 150_000);
 
   it("names resource, id, project and region in every summary; no empty or missing values", () => {
-    const alerts = deliveries.flatMap((delivery) => delivery.alerts);
+    const alerts = deliveries
+      .flatMap((delivery) => delivery.alerts)
+      .filter((alert) => alert.labels["alertname"] !== "HuaweiCloudCertExporterAbsent");
     expect(alerts.length).toBeGreaterThan(0);
     console.log(
       [
