@@ -7,9 +7,10 @@
 //   listeners and the revoked CCM certificate in use page; the intermediate expiring first and
 //   the broken PEM (named) warn; the certificate only stored and the CCM certificates the demo's
 //   operator marks stored get notices; the healthy ones raise nothing;
-// - that every surface gives each certificate the same verdict: the status page's JSON, the
-//   `check` command (run against the same simulator with the same settings), the recording
-//   hwcert:certificate_severity and the alerts Prometheus fires;
+// - that every surface gives each certificate the same verdict, row by row and resource by
+//   resource: the status page and its JSON, the `check` command (run against the same simulator
+//   with the same settings), the recording hwcert:certificate_severity, the Grafana dashboard's
+//   queries and the alerts Prometheus fires;
 // - that a steady daemon is quiet: polls where nothing changes log one line each, no warnings.
 
 import { createServer as createHttpServer, type Server } from "node:http";
