@@ -1,6 +1,8 @@
 // Triggers polls on the configured cron schedule (evaluated in UTC, so the container's TZ does
 // not move it) and once immediately at start-up. Overlap is prevented twice: node-cron's
-// noOverlap and the Poller's own in-flight guard, which also covers the start-up poll.
+// noOverlap and the Poller's own in-flight guard (which warns: the schedule is tighter than a
+// poll). A tick that lands during the start-up poll is skipped here, quietly: it says nothing
+// about the schedule, only that the exporter started just before a tick.
 
 import { createTask, type Logger as CronLogger, type ScheduledTask } from "node-cron";
 import type { Logger } from "../log/logger.js";
@@ -16,10 +18,12 @@ export interface SchedulerOptions {
 export class PollScheduler {
   readonly #options: SchedulerOptions;
   readonly #task: ScheduledTask;
+  /** The start-up poll while it runs. */
+  #startup: Promise<unknown> | null = null;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
-    this.#task = createTask(options.schedule, () => this.#trigger(), {
+    this.#task = createTask(options.schedule, () => this.#tick(), {
       name: "poll",
       timezone: "UTC",
       noOverlap: true,
@@ -30,7 +34,10 @@ export class PollScheduler {
   /** Starts the schedule and runs the first poll now. */
   start(): void {
     void this.#task.start();
-    void this.#trigger();
+    const startup = this.#trigger().finally(() => {
+      this.#startup = null;
+    });
+    this.#startup = startup;
   }
 
   /** The next scheduled poll, or null when stopped. */
@@ -41,6 +48,15 @@ export class PollScheduler {
   async stop(): Promise<void> {
     await this.#task.stop();
     await this.#task.destroy();
+  }
+
+  #tick(): Promise<unknown> {
+    if (this.#startup !== null) {
+      // Resolved at once, so node-cron's own overlap guard (which warns) stays out of it.
+      this.#options.logger.debug("scheduled poll skipped: the start-up poll is still running");
+      return Promise.resolve();
+    }
+    return this.#trigger();
   }
 
   #trigger(): Promise<unknown> {

@@ -224,11 +224,10 @@ export function buildStatusModel(input: StatusInput): StatusModel {
       ccmStatus: null,
     },
     ccmState: CcmCertificateState | null = null,
+    /** Whose lifetime sets the thresholds; the row's own validity unless said otherwise. */
+    lifetime: Validity = { notBefore: fields.notBefore, notAfter: fields.notAfter },
   ): CertificateRow => {
-    const thresholds = input.thresholds(
-      { notBefore: fields.notBefore, notAfter: fields.notAfter },
-      resource.id,
-    );
+    const thresholds = input.thresholds(lifetime, resource.id);
     const secondsLeft = fields.notAfter - input.now;
     const usage = resourceUsage(source, resource.id, usageContext);
     const severity = decideSeverity({
@@ -311,11 +310,16 @@ export function buildStatusModel(input: StatusInput): StatusModel {
               issuerCn: "",
               serialNumber: "",
               fingerprintSha256: "",
-              // As the rules: the leaf's lifetime when there is one, else the absolute limits.
               notBefore: leaf?.notBefore ?? null,
               notAfter: expire,
             },
             ccm,
+            null,
+            // As the rules: the leaf's own lifetime when there is one (not from its notBefore to
+            // an expire_time that disagrees with it), else the absolute limits.
+            leaf
+              ? { notBefore: leaf.notBefore, notAfter: leaf.notAfter }
+              : { notBefore: null, notAfter: expire },
           ),
         );
       }

@@ -90,6 +90,12 @@ describe("Alertmanager example: structure", () => {
       target_matchers: ['alertname="HuaweiCloudCCMCertificateExpiring"'],
       equal: ["region", "project_id", "source", "resource_id"],
     });
+    // Only stored: one notice (revoked or expired), not a second one saying it has expired.
+    expect(config.inhibit_rules).toContainEqual({
+      source_matchers: ['alertname="HuaweiCloudCCMCertificateStoredOnlyRevoked"'],
+      target_matchers: ['alertname="HuaweiCloudCertificateStoredOnlyExpiring"'],
+      equal: ["region", "project_id", "source", "resource_id"],
+    });
   });
 
   it("routes info notices before any team route, so no team route pages them", () => {

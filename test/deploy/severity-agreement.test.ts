@@ -66,8 +66,14 @@ interface Case {
   /** Listed in HWCERT_STORED_CERTIFICATES. */
   readonly marked?: boolean;
   readonly ccmStatus?: CcmStatus;
-  /** What the status page, its JSON and `check` must say. */
+  /** ELB: a lone self-signed certificate (chain position root), e.g. made with openssl req -x509. */
+  readonly selfSigned?: true;
+  /** ELB: the API's expire_time this many days after the X.509 leaf's notAfter (they disagree). */
+  readonly expireTimeOffsetDays?: number;
+  /** What the status page, its JSON and `check` must say (its most urgent row). */
   readonly severity: Severity;
+  /** Every row's severity, when the resource has more than one row. */
+  readonly rows?: readonly Severity[];
   /** Every alert the rules must fire about the certificate: name and severity label. */
   readonly alerts: readonly Alert[];
 }
@@ -282,6 +288,47 @@ const CASES: readonly Case[] = [
     alerts: ELB_WARNS,
   },
   {
+    name: "self-signed 30-day certificate (its own root), 14 days left: ok (9 d, not the absolute 28 d)",
+    source: "elb",
+    daysLeft: 14,
+    lifetimeDays: 30,
+    selfSigned: true,
+    use: "listener",
+    severity: "ok",
+    alerts: [],
+  },
+  {
+    name: "self-signed 30-day certificate, 5 days left: a warning, not a page (3 d, not 7 d)",
+    source: "elb",
+    daysLeft: 5,
+    lifetimeDays: 30,
+    selfSigned: true,
+    use: "listener",
+    severity: "warning",
+    alerts: ELB_WARNS,
+  },
+  {
+    name: "self-signed 30-day certificate on no listener, 14 days left: not even a notice",
+    source: "elb",
+    daysLeft: 14,
+    lifetimeDays: 30,
+    selfSigned: true,
+    use: "no_listener",
+    severity: "ok",
+    alerts: [],
+  },
+  {
+    name: "expire_time 12 days before its 30-day leaf's notAfter: judged by the leaf's lifetime",
+    source: "elb",
+    daysLeft: 20,
+    lifetimeDays: 30,
+    expireTimeOffsetDays: -12,
+    use: "listener",
+    severity: "warning",
+    rows: ["warning", "ok"],
+    alerts: ["HuaweiCloudELBCertificateExpiring/warning"],
+  },
+  {
     name: "ELB expire_time only (broken PEM), 20 days left: absolute 28 days",
     source: "elb_expire_time",
     daysLeft: 20,
@@ -445,8 +492,9 @@ const LISTENER: ListenerBinding = {
 
 function certificate(entry: Case): ParsedCertificate {
   const notAfter = NOW + entry.daysLeft * DAY;
+  const root = entry.source === "geminidb" || entry.selfSigned === true;
   return {
-    chainPosition: entry.source === "geminidb" ? "root" : "leaf",
+    chainPosition: root ? "root" : "leaf",
     subject: "CN=host.example.com",
     issuer: "CN=Example CA",
     subjectCn: "host.example.com",
@@ -457,8 +505,8 @@ function certificate(entry: Case): ParsedCertificate {
     fingerprintSha256: "0".repeat(64),
     sans: "",
     keyAlgorithm: "EC-P-256",
-    isCa: entry.source === "geminidb",
-    selfSigned: entry.source === "geminidb",
+    isCa: root,
+    selfSigned: root,
   };
 }
 
@@ -477,10 +525,20 @@ function sourcesOf(entry: Case, index: number): SourceSnapshot[] {
             ? { listenerBindings: new Map() }
             : {};
       return [
-        elbSource([elbCertificate(resourceId, resourceId, x509, NOW + entry.daysLeft * DAY)], {
-          ...at,
-          ...bindings,
-        }),
+        elbSource(
+          [
+            elbCertificate(
+              resourceId,
+              resourceId,
+              x509,
+              NOW + (entry.daysLeft + (entry.expireTimeOffsetDays ?? 0)) * DAY,
+            ),
+          ],
+          {
+            ...at,
+            ...bindings,
+          },
+        ),
       ];
     }
     case "geminidb":
@@ -560,7 +618,7 @@ describe("the severity model", () => {
     "%s",
     (_name, entry, index) => {
       const rows = model.certificates.filter((row) => row.resourceId === id(index));
-      expect(rows.map((row) => row.severity)).toEqual([entry.severity]);
+      expect(rows.map((row) => row.severity)).toEqual(entry.rows ?? [entry.severity]);
       // The table's alerts speak of the same severity: the most urgent alert is the one the
       // model's severity maps to; ok raises nothing, a notice only info alerts.
       const severities = entry.alerts.map((alert) => alert.split("/")[1] as AlertSeverity);

@@ -2,8 +2,8 @@
 // SHIPPED files: deploy/prometheus/prometheus.yml with 1 s intervals and its exporter job pointed
 // at the given targets, the shipped rule file with every `for:` shortened to 1 s (expressions
 // untouched), and deploy/alertmanager/alertmanager.yml with short waits and its webhooks pointed
-// at the caller. Used by the end-to-end alerting tests, the PromQL examples' test and the
-// dashboard's test, so each runs what an operator would install.
+// at the caller. Used by the end-to-end alerting tests (the demo's also runs the dashboard's
+// queries) and the PromQL examples' test, so each runs what an operator would install.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

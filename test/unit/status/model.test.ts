@@ -94,6 +94,25 @@ describe("buildStatusModel", () => {
     ]);
   });
 
+  it("judges an expire_time that disagrees with the leaf by the leaf's own lifetime, as the rules", () => {
+    // A 30-day leaf (limits 9 d / 3 d) with 20 days left; the API says 8 days. From the leaf's
+    // notBefore to that expire_time would be 18 days (limits 5.4 d / 1.8 d): ok, where the
+    // rules' hwcert:elb_certificate_lifetime_seconds (the leaf's) warns.
+    const leaf = x509(-10, 20);
+    const model = build({
+      snapshot: snapshot(elbSource([elbCertificate("c1", "apart", [leaf], NOW + 8 * DAY)])),
+    });
+    expect(model.certificates.map((row) => [row.kind, row.severity])).toEqual([
+      ["expire_time", "warning"],
+      ["x509", "ok"],
+    ]);
+    expect(model.certificates[0]).toMatchObject({
+      notBefore: leaf.notBefore,
+      notAfter: NOW + 8 * DAY,
+      thresholds: { warningSeconds: 9 * DAY, criticalSeconds: 3 * DAY },
+    });
+  });
+
   it("adds no expire_time row when a certificate has that notAfter, or none is known", () => {
     const leaf = x509(-10, 80);
     const model = build({
