@@ -28,6 +28,12 @@ import {
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { startMonitoringStack, type MonitoringStack } from "../helpers/monitoring-stack.js";
 import { waitFor } from "../helpers/services.js";
+import {
+  fetchStatusJson,
+  type CheckJson,
+  type StatusJson,
+  type StatusJsonRow,
+} from "../helpers/status-json.js";
 import { requireBinaries } from "../deploy/tools.js";
 
 const binaries = requireBinaries("demo end-to-end test (real Prometheus and Alertmanager)", [
@@ -93,36 +99,6 @@ interface Delivery {
   readonly receiver: string;
   readonly path: string;
   readonly alerts: readonly AlertRecord[];
-}
-
-/** The page's and `check`'s certificate rows (the JSON fields this test reads). */
-interface JsonRow {
-  readonly severity: DemoSeverity;
-  readonly usage: string;
-  readonly source: string;
-  readonly region: string;
-  readonly projectId: string;
-  readonly resourceId: string;
-  readonly resourceName: string;
-  readonly kind: string;
-  readonly chainPosition: string | null;
-  readonly serialNumber: string;
-  readonly daysLeft: number;
-  readonly secondsLeft: number;
-}
-interface StatusJson {
-  readonly summary: Readonly<Record<string, number>>;
-  readonly certificates: readonly JsonRow[];
-  readonly problems: readonly {
-    readonly source: string;
-    readonly region: string;
-    readonly projectId: string;
-    readonly resource: { readonly id: string; readonly name: string } | null;
-    readonly reason: string | null;
-  }[];
-}
-interface CheckJson extends StatusJson {
-  readonly check: { readonly exitCode: number; readonly status: string; readonly summary: string };
 }
 
 /** One certificate row, the same on the page, in `check` and in hwcert:certificate_severity. */
@@ -301,11 +277,7 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
     );
   }
 
-  async function pageJson(): Promise<StatusJson> {
-    const response = await fetch(`${exporter.baseUrl}/?format=json`);
-    expect(response.status).toBe(200);
-    return (await response.json()) as StatusJson;
-  }
+  const pageJson = (): Promise<StatusJson> => fetchStatusJson(exporter.baseUrl);
 
   /** `check -o json` with the demo's settings against the same simulator, in this process. */
   async function checkJson(): Promise<{ exitCode: number; report: CheckJson; stderr: string }> {
@@ -507,7 +479,7 @@ describe.skipIf(binaries.skip)("the demo end to end: daemon → Prometheus → A
     }
 
     // The alerts: each resource's most urgent row decides the most urgent alert it raises.
-    const mostUrgent = new Map<string, JsonRow>();
+    const mostUrgent = new Map<string, StatusJsonRow>();
     for (const row of page.certificates) {
       const resource = resourceOf({ source: row.source, resource_id: row.resourceId });
       const worst = mostUrgent.get(resource);

@@ -18,7 +18,7 @@ import {
   type SeededDemoScenario,
   type Simulator,
 } from "../../src/simulator/index.js";
-import { SEVERITIES, type Severity } from "../../src/status/severity.js";
+import { SEVERITIES } from "../../src/status/severity.js";
 import type { TestDaemon } from "../helpers/daemon-harness.js";
 import {
   ALL,
@@ -32,6 +32,7 @@ import {
 } from "../helpers/grafana-dashboard.js";
 import { startScrapedReplicas, type MonitoringStack } from "../helpers/monitoring-stack.js";
 import { waitFor } from "../helpers/services.js";
+import { fetchStatusJson, type StatusJson } from "../helpers/status-json.js";
 import { requireBinaries } from "../deploy/tools.js";
 
 const binaries = requireBinaries("Grafana dashboard panels (real Prometheus, two replicas)", [
@@ -50,30 +51,6 @@ const STEP_SECONDS = 5;
 
 /** What Grafana sends with the job selected and region and project left at "All". */
 const SELECTED: VariableValues = { ...ALL, job: JOB };
-
-/** The page's JSON (src/status/json.ts), as far as this test reads it. */
-interface PageRow {
-  readonly severity: Severity;
-  readonly secondsLeft: number;
-  readonly source: string;
-  readonly region: string;
-  readonly projectId: string;
-  readonly resourceId: string;
-  readonly resourceName: string;
-  readonly kind: string;
-  readonly chainPosition: string | null;
-  readonly serialNumber: string;
-  readonly usage: string;
-}
-interface Page {
-  readonly summary: Readonly<Record<Severity | "certificates" | "resourceProblems", number>>;
-  readonly certificates: readonly PageRow[];
-  readonly problems: readonly {
-    readonly source: string;
-    readonly resource: { readonly id: string } | null;
-    readonly reason: string | null;
-  }[];
-}
 
 /** One series of a panel's answer; an instant query gives one value. */
 interface Series {
@@ -160,11 +137,7 @@ describe.skipIf(binaries.skip)("the Grafana dashboard against two replicas on th
   const runPanel = (title: string, values: VariableValues = SELECTED) =>
     runTarget(firstTarget(title), values);
 
-  async function page(replica: TestDaemon): Promise<Page> {
-    const response = await fetch(`${replica.baseUrl}/?format=json`);
-    expect(response.status).toBe(200);
-    return (await response.json()) as Page;
-  }
+  const page = (replica: TestDaemon): Promise<StatusJson> => fetchStatusJson(replica.baseUrl);
 
   beforeAll(async () => {
     sim = await startSimulator();
