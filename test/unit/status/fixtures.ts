@@ -2,19 +2,22 @@
 // so each test states exactly the dates and names it is about.
 
 import type { ChainPosition, ParsedCertificate } from "../../../src/certs/types.js";
+import { type Snapshot, type SourceSnapshot } from "../../../src/poll/snapshot.js";
 import {
   linkKey,
   type CaLinkState,
+  type GeminiDbInstanceState,
+  type GeminiDbSourceSnapshot,
+} from "../../../src/sources/geminidb/snapshot.js";
+import {
   type CcmCertificateState,
   type CcmSourceSnapshot,
   type CcmStatus,
+} from "../../../src/sources/ccm/snapshot.js";
+import {
   type ElbCertificateState,
   type ElbSourceSnapshot,
-  type GeminiDbInstanceState,
-  type GeminiDbSourceSnapshot,
-  type Snapshot,
-  type SourceSnapshot,
-} from "../../../src/poll/snapshot.js";
+} from "../../../src/sources/elb/snapshot.js";
 
 export const DAY = 86_400;
 export const NOW = 1_900_000_000;

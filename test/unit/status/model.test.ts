@@ -2,9 +2,9 @@
 // and that error texts pass through the redactor.
 
 import { describe, expect, it } from "vitest";
-import type { CcmSourceSnapshot } from "../../../src/poll/snapshot.js";
+import type { CcmSourceSnapshot } from "../../../src/sources/ccm/snapshot.js";
 import { buildStatusModel, type StatusInput } from "../../../src/status/model.js";
-import type { ListenerBinding } from "../../../src/poll/snapshot.js";
+import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
 import { fixedThresholds, lifetimeThresholds } from "../../../src/status/severity.js";
 import {
   ccmCertificate,
