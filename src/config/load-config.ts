@@ -66,17 +66,12 @@ export function loadConfig(env: Environment, options: LoadConfigOptions): Config
       : shared.HWCERT_CERTIFICATE_THRESHOLDS;
   const configFile = shared.HWCERT_CONFIG_FILE;
   const { targets, thresholdOverrides } =
-    configFile === null || configFile === undefined
-      ? {
+    typeof configFile === "string"
+      ? readFileTargets(problems, settings, configFile, { env, options, defaults, envThresholds })
+      : {
           targets: buildEnvironmentTarget(problems, settings, defaults),
           thresholdOverrides: envThresholds,
-        }
-      : readFileTargets(problems, settings, configFile, {
-          env,
-          options,
-          defaults,
-          envThresholds,
-        });
+        };
   const valid = allValid({ shared: allValid(shared), targets, thresholdOverrides });
   if (problems.list.length > 0 || valid === undefined) {
     return { ok: false, errors: problems.list, warnings: problems.warnings };

@@ -26,6 +26,7 @@ export interface SettingSpec<Name extends string = string, Value = unknown> {
   readonly name: Name;
   /** Default as the operator would write it; `undefined` when the setting has none. */
   readonly defaultValue: string | undefined;
+  /** Must be set for the environment's own target (that is, without HWCERT_CONFIG_FILE). */
   readonly required: boolean;
   /** Secrets may also come from a file named by `<NAME>_FILE`. */
   readonly secret: boolean;
