@@ -44,94 +44,126 @@ export function readZipArchive(bytes: Uint8Array, limits: ArchiveLimits): Archiv
     return { entries, issues };
   };
 
-  const end = findEndOfCentralDirectory(bytes);
-  if (end === undefined) return fail("ZIP archive has no end of central directory record");
-  if (u16(bytes, end + 4) !== 0 || u16(bytes, end + 6) !== 0) {
-    return fail("multi-part ZIP archives are not supported");
-  }
-  const count = u16(bytes, end + 10);
-  const cdSize = u32(bytes, end + 12);
-  const cdOffset = u32(bytes, end + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) return fail("ZIP64 archives are not supported");
-  if (count > limits.maxEntries) {
-    return fail(`ZIP archive has more than ${limits.maxEntries} entries`);
-  }
-  if (count < 0 || cdSize < 0 || cdOffset < 0 || cdOffset + cdSize > end) {
-    return fail("ZIP central directory is out of bounds");
-  }
-
+  const directory = readDirectoryEnd(bytes, limits);
+  if (typeof directory === "string") return fail(directory);
   let total = 0;
-  let offset = cdOffset;
-  for (let index = 1; index <= count; index += 1) {
-    if (u32(bytes, offset) !== SIG_CENTRAL) return fail("ZIP central directory is corrupt");
-    const flags = u16(bytes, offset + 8);
-    const method = u16(bytes, offset + 10);
-    const compressedSize = u32(bytes, offset + 20);
-    const size = u32(bytes, offset + 24);
-    const nameLength = u16(bytes, offset + 28);
-    const extraLength = u16(bytes, offset + 30);
-    const commentLength = u16(bytes, offset + 32);
-    const localOffset = u32(bytes, offset + 42);
-    // The local header offset is the record's last fixed field: in bounds means all are.
-    if (localOffset < 0) {
-      return fail("ZIP central directory is corrupt");
-    }
-    const isDirectory = bytes[offset + 46 + nameLength - 1] === 0x2f;
-    offset += 46 + nameLength + extraLength + commentLength;
-    if (isDirectory) continue;
-
-    if ((flags & 1) !== 0) {
-      issues.push({ kind: "bad_archive", detail: `ZIP entry ${index} is encrypted` });
+  let offset = directory.offset;
+  for (let index = 1; index <= directory.count; index += 1) {
+    const record = readCentralRecord(bytes, offset);
+    if (record === null) return fail("ZIP central directory is corrupt");
+    offset = record.next;
+    if (record.isDirectory) continue;
+    const refusal = refuseEntry(record, index, limits);
+    if (refusal !== null) {
+      issues.push({ kind: "bad_archive", detail: refusal });
       continue;
     }
-    if (size > limits.maxEntryBytes) {
-      issues.push({
-        kind: "bad_archive",
-        detail: `ZIP entry ${index} exceeds ${limits.maxEntryBytes} bytes uncompressed`,
-      });
-      continue;
-    }
-    if (total + size > limits.maxTotalBytes) {
+    if (total + record.size > limits.maxTotalBytes) {
       return fail(
         `ZIP archive exceeds ${limits.maxTotalBytes} bytes uncompressed; later entries skipped`,
       );
     }
-    if (method !== 0 && method !== 8) {
+    if (record.method !== 0 && record.method !== 8) {
       issues.push({
         kind: "bad_archive",
-        detail: `ZIP entry ${index} uses unsupported compression method ${method}`,
+        detail: `ZIP entry ${index} uses unsupported compression method ${record.method}`,
       });
       continue;
     }
-    total += size;
-
-    const localNameLength = u16(bytes, localOffset + 26);
-    const localExtraLength = u16(bytes, localOffset + 28);
-    const dataStart = localOffset + 30 + localNameLength + localExtraLength;
-    if (
-      u32(bytes, localOffset) !== SIG_LOCAL ||
-      localNameLength < 0 ||
-      localExtraLength < 0 ||
-      compressedSize < 0 ||
-      dataStart + compressedSize > bytes.length
-    ) {
-      issues.push({ kind: "bad_archive", detail: `ZIP entry ${index} is truncated or corrupt` });
-      continue;
-    }
-    const compressed = bytes.subarray(dataStart, dataStart + compressedSize);
-    const data = method === 0 ? storedData(compressed, size) : inflateBounded(compressed, size);
-    if (data === "overflow") {
-      issues.push({
-        kind: "bad_archive",
-        detail: `ZIP entry ${index} inflates beyond its declared size`,
-      });
-    } else if (data === "corrupt") {
-      issues.push({ kind: "bad_archive", detail: `ZIP entry ${index} is truncated or corrupt` });
-    } else {
-      entries.push({ index, data });
-    }
+    total += record.size;
+    const data = readEntryData(bytes, record);
+    if (data instanceof Uint8Array) entries.push({ index, data });
+    else issues.push({ kind: "bad_archive", detail: `ZIP entry ${index} ${ENTRY_FAILURES[data]}` });
   }
   return { entries, issues };
+}
+
+/** The central directory's entry count and offset, or why the archive cannot be read at all. */
+function readDirectoryEnd(
+  bytes: Uint8Array,
+  limits: ArchiveLimits,
+): { readonly count: number; readonly offset: number } | string {
+  const end = findEndOfCentralDirectory(bytes);
+  if (end === undefined) return "ZIP archive has no end of central directory record";
+  if (u16(bytes, end + 4) !== 0 || u16(bytes, end + 6) !== 0) {
+    return "multi-part ZIP archives are not supported";
+  }
+  const count = u16(bytes, end + 10);
+  const cdSize = u32(bytes, end + 12);
+  const cdOffset = u32(bytes, end + 16);
+  if (count === 0xffff || cdOffset === 0xffffffff) return "ZIP64 archives are not supported";
+  if (count > limits.maxEntries) return `ZIP archive has more than ${limits.maxEntries} entries`;
+  if (count < 0 || cdSize < 0 || cdOffset < 0 || cdOffset + cdSize > end) {
+    return "ZIP central directory is out of bounds";
+  }
+  return { count, offset: cdOffset };
+}
+
+interface CentralRecord {
+  readonly flags: number;
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localOffset: number;
+  readonly isDirectory: boolean;
+  /** Offset of the next record. */
+  readonly next: number;
+}
+
+/** One central directory record; null when it is not one. */
+function readCentralRecord(bytes: Uint8Array, offset: number): CentralRecord | null {
+  if (u32(bytes, offset) !== SIG_CENTRAL) return null;
+  const nameLength = u16(bytes, offset + 28);
+  const extraLength = u16(bytes, offset + 30);
+  const commentLength = u16(bytes, offset + 32);
+  const localOffset = u32(bytes, offset + 42);
+  // The local header offset is the record's last fixed field: in bounds means all are.
+  if (localOffset < 0) return null;
+  return {
+    flags: u16(bytes, offset + 8),
+    method: u16(bytes, offset + 10),
+    compressedSize: u32(bytes, offset + 20),
+    size: u32(bytes, offset + 24),
+    localOffset,
+    isDirectory: bytes[offset + 46 + nameLength - 1] === 0x2f,
+    next: offset + 46 + nameLength + extraLength + commentLength,
+  };
+}
+
+/** Why an entry is skipped before its data is read (encrypted, too large); null: read it. */
+function refuseEntry(record: CentralRecord, index: number, limits: ArchiveLimits): string | null {
+  if ((record.flags & 1) !== 0) return `ZIP entry ${index} is encrypted`;
+  if (record.size > limits.maxEntryBytes) {
+    return `ZIP entry ${index} exceeds ${limits.maxEntryBytes} bytes uncompressed`;
+  }
+  return null;
+}
+
+const ENTRY_FAILURES = {
+  overflow: "inflates beyond its declared size",
+  corrupt: "is truncated or corrupt",
+} as const;
+
+/** An entry's bytes through its local header, inflated within its declared size. */
+function readEntryData(
+  bytes: Uint8Array,
+  record: CentralRecord,
+): Uint8Array | keyof typeof ENTRY_FAILURES {
+  const { localOffset, compressedSize, size } = record;
+  const localNameLength = u16(bytes, localOffset + 26);
+  const localExtraLength = u16(bytes, localOffset + 28);
+  const dataStart = localOffset + 30 + localNameLength + localExtraLength;
+  if (
+    u32(bytes, localOffset) !== SIG_LOCAL ||
+    localNameLength < 0 ||
+    localExtraLength < 0 ||
+    compressedSize < 0 ||
+    dataStart + compressedSize > bytes.length
+  ) {
+    return "corrupt";
+  }
+  const compressed = bytes.subarray(dataStart, dataStart + compressedSize);
+  return record.method === 0 ? storedData(compressed, size) : inflateBounded(compressed, size);
 }
 
 /** Offset of the end-of-central-directory record, searched backwards past any comment. */
