@@ -79,25 +79,9 @@ async function handle(
   }
   const url = new URL(request.url ?? "/", "http://localhost");
   switch (url.pathname) {
-    case "/metrics": {
-      const encoding = new Negotiator(request).encoding(["gzip", "identity"]);
-      const body = await options.metrics.render({ gzip: encoding === "gzip" });
-      const length = body.chunks.reduce((total, chunk) => total + chunk.length, 0);
-      response.writeHead(200, {
-        ...SECURITY_HEADERS,
-        "content-type": options.metrics.contentType,
-        "content-length": length,
-        vary: "Accept-Encoding",
-        ...(body.contentEncoding ? { "content-encoding": body.contentEncoding } : {}),
-      });
-      if (method === "HEAD") {
-        response.end();
-        return;
-      }
-      for (const chunk of body.chunks) response.write(chunk);
-      response.end();
+    case "/metrics":
+      await serveMetrics(options, request, response, method === "HEAD");
       return;
-    }
     case "/healthz":
       send(response, 200, "text/plain; charset=utf-8", "ok\n", method === "HEAD");
       return;
@@ -112,40 +96,52 @@ async function handle(
       );
       return;
     }
-    case "/": {
-      const format = url.searchParams.get("format") ?? "html";
-      if (format === "json") {
-        send(
-          response,
-          200,
-          "application/json; charset=utf-8",
-          `${JSON.stringify(statusToJson(options.status()), null, 2)}\n`,
-          method === "HEAD",
-        );
-      } else if (format === "html") {
-        response.setHeader("content-security-policy", STATUS_PAGE_CSP);
-        response.setHeader("referrer-policy", "no-referrer");
-        response.setHeader("x-frame-options", "DENY");
-        send(
-          response,
-          200,
-          "text/html; charset=utf-8",
-          renderStatusPage(options.status()),
-          method === "HEAD",
-        );
-      } else {
-        send(
-          response,
-          400,
-          "text/plain; charset=utf-8",
-          "unknown format: use format=html or format=json\n",
-          method === "HEAD",
-        );
-      }
+    case "/":
+      serveStatus(options, url.searchParams.get("format") ?? "html", response, method === "HEAD");
       return;
-    }
     default:
       send(response, 404, "text/plain; charset=utf-8", "not found\n", method === "HEAD");
+  }
+}
+
+async function serveMetrics(
+  options: HttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  headOnly: boolean,
+): Promise<void> {
+  const encoding = new Negotiator(request).encoding(["gzip", "identity"]);
+  const body = await options.metrics.render({ gzip: encoding === "gzip" });
+  const length = body.chunks.reduce((total, chunk) => total + chunk.length, 0);
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    "content-type": options.metrics.contentType,
+    "content-length": length,
+    vary: "Accept-Encoding",
+    ...(body.contentEncoding ? { "content-encoding": body.contentEncoding } : {}),
+  });
+  if (!headOnly) for (const chunk of body.chunks) response.write(chunk);
+  response.end();
+}
+
+/** The status page (`format=html`, the default) or its JSON (`format=json`). */
+function serveStatus(
+  options: HttpServerOptions,
+  format: string,
+  response: ServerResponse,
+  headOnly: boolean,
+): void {
+  if (format === "json") {
+    const json = `${JSON.stringify(statusToJson(options.status()), null, 2)}\n`;
+    send(response, 200, "application/json; charset=utf-8", json, headOnly);
+  } else if (format === "html") {
+    response.setHeader("content-security-policy", STATUS_PAGE_CSP);
+    response.setHeader("referrer-policy", "no-referrer");
+    response.setHeader("x-frame-options", "DENY");
+    send(response, 200, "text/html; charset=utf-8", renderStatusPage(options.status()), headOnly);
+  } else {
+    const message = "unknown format: use format=html or format=json\n";
+    send(response, 400, "text/plain; charset=utf-8", message, headOnly);
   }
 }
 
