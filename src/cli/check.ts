@@ -5,7 +5,7 @@
 // --critical-days replace the rules' limits by fixed ones. Logs go to stderr as JSON, quiet by
 // default because the report already names every failure. Ctrl-C aborts the poll and exits 130.
 
-import type { RetryPolicy } from "../cloud/http-client.js";
+import type { RetryPolicy } from "../cloud/http/retry.js";
 import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
@@ -80,6 +80,8 @@ export async function runCheck(
     signals.off("SIGINT", onSignal);
     signals.off("SIGTERM", onSignal);
     progress.stop();
+    // The only poll is over: nothing may keep the process alive once the report is out.
+    await polling.close();
   }
   if (outcome !== "completed") {
     io.stderr("check interrupted; no report\n");

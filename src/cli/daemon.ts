@@ -1,5 +1,6 @@
 // Wires a validated Config into a running daemon: the polling pieces (polling.ts), metrics
-// exposition, scheduler, status page and HTTP server, and takes them down again in order.
+// exposition, scheduler, status page and HTTP server, and takes them down again in order, down
+// to the cloud connections, so that nothing is left to keep the process alive after stop().
 // Everything with a side effect is injectable (logger destination, clock, retry policy) so
 // tests run this same code.
 
@@ -24,7 +25,10 @@ export interface Daemon {
   readonly metrics: LiveMetrics;
   /** Runs a poll now (skipped when one is running); resolves when it has been published. */
   pollNow(): Promise<PollOutcome>;
-  /** Stops polling, lets a running poll finish (or aborts it), closes the server. */
+  /**
+   * Stops polling, lets a running poll finish (or aborts it), closes the server and the cloud
+   * connections.
+   */
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ const SERVER_GRACE_MS = 2_000;
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
-  const { logger, scrubber, metrics, sources, now } = createPolling(options);
+  const polling = createPolling(options);
+  const { logger, scrubber, metrics, sources, now } = polling;
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
   const renderer = new SnapshotRenderer({
     thresholdOverrides: config.thresholdOverrides,
@@ -86,6 +91,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       });
     },
     logger,
+  }).catch(async (error: unknown) => {
+    // Not listening (the port is taken): nothing else started, but the connections exist.
+    await polling.close();
+    throw error;
   });
   logger.info(
     {
@@ -128,6 +137,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }
       abort.abort();
       await server.close(SERVER_GRACE_MS);
+      await polling.close();
       logger.info("exporter stopped");
     })();
     return stopping;

@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import { describeIssues, shapeError } from "./shape.js";
-import type { CloudClient } from "./http-client.js";
+import type { CloudClient } from "./http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "./offset-paging.js";
 import { readTags, type ResourceTag } from "./tags.js";
 
