@@ -139,7 +139,7 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     let renewed = false;
     for (let retries = 0; ;) {
       request.signal?.throwIfAborted();
-      await waitForSlot(request.service);
+      await waitForSlot(request.service, request.signal);
       const headers = baseHeaders(options.userAgent, body !== undefined);
       // Header names lower-cased: renewAfterUnauthorized reads them back that way.
       if (authenticate)
