@@ -10,7 +10,7 @@ import { secretValues, type Config, type LogLevel } from "../config/config.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { SecretScrubber } from "../log/scrub.js";
 import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
-import { SOURCE_NAMES } from "../sources.js";
+import { SOURCE_NAMES } from "../source-names.js";
 import { VERSION } from "../version.js";
 import { buildTargetSources, type TargetSource } from "./targets.js";
 

@@ -20,22 +20,18 @@ import type { Logger } from "../log/logger.js";
 import type { SecretScrubber } from "../log/scrub.js";
 import type { LiveMetrics } from "../metrics/live-metrics.js";
 import { BundleCache } from "../poll/bundle-cache.js";
-import { pollCcm } from "../poll/ccm-poller.js";
-import { pollElb } from "../poll/elb-poller.js";
+import { pollCcm } from "../sources/ccm/poller.js";
+import { pollElb } from "../sources/elb/poller.js";
 import { EnterpriseProjectDirectory } from "../poll/enterprise-projects.js";
-import { pollGeminiDb } from "../poll/geminidb-poller.js";
+import { pollGeminiDb } from "../sources/geminidb/poller.js";
 import type { SourcePoller } from "../poll/poller.js";
 import { ProjectResolver } from "../poll/project-resolver.js";
-import {
-  initialCcmSnapshot,
-  initialElbSnapshot,
-  initialGeminiDbSnapshot,
-  markFailed,
-  type CcmSourceSnapshot,
-  type SourceSnapshot,
-} from "../poll/snapshot.js";
+import { markFailed, type SourceSnapshot } from "../poll/snapshot.js";
+import { initialCcmSnapshot, type CcmSourceSnapshot } from "../sources/ccm/snapshot.js";
+import { initialElbSnapshot } from "../sources/elb/snapshot.js";
+import { initialGeminiDbSnapshot } from "../sources/geminidb/snapshot.js";
 import type { ErrorReason } from "../reasons.js";
-import type { SourceName } from "../sources.js";
+import type { SourceName } from "../source-names.js";
 
 export interface TargetDependencies {
   readonly config: Config;

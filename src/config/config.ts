@@ -1,7 +1,7 @@
 // The typed, frozen configuration the rest of the daemon receives. Everything here has been
 // validated by load-config.ts; no other module reads the environment or the targets file.
 
-import type { SourceName } from "../sources.js";
+import type { SourceName } from "../source-names.js";
 import type { ThresholdOverrides } from "./expiry-thresholds.js";
 import type { Secret } from "./secret.js";
 

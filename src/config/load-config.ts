@@ -4,7 +4,7 @@
 // so tests need neither process.env nor a disk.
 
 import { validateDetailed } from "node-cron";
-import { SOURCE_NAMES, type SourceName } from "../sources.js";
+import { SOURCE_NAMES, type SourceName } from "../source-names.js";
 import {
   LOG_LEVELS,
   type AuthConfig,

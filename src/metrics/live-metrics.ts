@@ -4,7 +4,7 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERROR_REASONS, type ErrorReason } from "../reasons.js";
-import type { SourceName } from "../sources.js";
+import type { SourceName } from "../source-names.js";
 import { EXCLUDED_DEFAULT_METRICS, METRICS, POLL_DURATION_BUCKETS } from "./contract.js";
 
 export const PROCESS_ERROR_KINDS = ["unhandled_rejection", "uncaught_exception"] as const;

@@ -9,15 +9,10 @@
 import type { ParsedCertificate } from "../certs/types.js";
 import type { OwnerTag } from "../config/config.js";
 import type { ThresholdOverrides } from "../config/expiry-thresholds.js";
-import {
-  CCM_STATUSES,
-  LISTENER_ROLES,
-  linkKey,
-  type CaLinkState,
-  type ListenerBinding,
-  type OwnerTags,
-  type SourceSnapshot,
-} from "../poll/snapshot.js";
+import { type OwnerTags, type SourceSnapshot } from "../poll/snapshot.js";
+import { CCM_STATUSES } from "../sources/ccm/snapshot.js";
+import { LISTENER_ROLES, type ListenerBinding } from "../sources/elb/snapshot.js";
+import { linkKey, type CaLinkState } from "../sources/geminidb/snapshot.js";
 import { resourceProblems } from "../poll/resource-problems.js";
 import { resourceUsage, type CcmUser } from "../status/severity.js";
 import { METRICS } from "./contract.js";

@@ -18,3 +18,8 @@ export function pickOwnerTags(tags: readonly ResourceTag[], keys: readonly strin
   }
   return Object.keys(picked).length === 0 ? NO_TAGS : Object.freeze(picked);
 }
+
+/** The value of one owner tag key; "" when the resource does not carry it. */
+export function ownerTagValue(tags: OwnerTags | null, key: string): string {
+  return (tags !== null && Object.hasOwn(tags, key) ? tags[key] : undefined) ?? "";
+}

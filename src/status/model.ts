@@ -5,21 +5,17 @@
 // clock, no formatting.
 
 import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
+import { resourceCount, type Snapshot, type SourceSnapshot } from "../poll/snapshot.js";
 import {
   linkKey,
-  resourceCount,
-  type CcmCertificateState,
-  type CcmSourceSnapshot,
   type CertificateOrigin,
-  type ElbSourceSnapshot,
   type GeminiDbSourceSnapshot,
-  type ListenerBinding,
-  type Snapshot,
-  type SourceSnapshot,
-} from "../poll/snapshot.js";
+} from "../sources/geminidb/snapshot.js";
+import { type CcmCertificateState, type CcmSourceSnapshot } from "../sources/ccm/snapshot.js";
+import { type ElbSourceSnapshot, type ListenerBinding } from "../sources/elb/snapshot.js";
 import { RESOURCE_KINDS, resourceProblems, type ResourceKind } from "../poll/resource-problems.js";
 import type { ErrorReason } from "../reasons.js";
-import type { SourceName } from "../sources.js";
+import type { SourceName } from "../source-names.js";
 import {
   ccmCertificateUsers,
   decideSeverity,

@@ -5,8 +5,9 @@
 // module (test/deploy/severity-agreement.test.ts runs the rules in promtool against it).
 // Pure: callers pass the time left; nothing here reads a clock or formats text.
 
-import type { CcmStatus, SourceSnapshot } from "../poll/snapshot.js";
-import type { SourceName } from "../sources.js";
+import type { SourceSnapshot } from "../poll/snapshot.js";
+import type { CcmStatus } from "../sources/ccm/snapshot.js";
+import type { SourceName } from "../source-names.js";
 
 /** Most urgent first; the order is the page's and the report's sort order for equal times. */
 export const SEVERITIES = ["expired", "critical", "warning", "notice", "ok"] as const;

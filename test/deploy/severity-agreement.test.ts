@@ -11,13 +11,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedCertificate } from "../../src/certs/types.js";
 import { renderedChunks, renderSnapshotMetrics } from "../../src/metrics/snapshot-renderer.js";
-import type {
-  CcmStatus,
-  ElbSourceSnapshot,
-  ListenerBinding,
-  Snapshot,
-  SourceSnapshot,
-} from "../../src/poll/snapshot.js";
+import type { Snapshot, SourceSnapshot } from "../../src/poll/snapshot.js";
+import type { CcmStatus } from "../../src/sources/ccm/snapshot.js";
+import type { ElbSourceSnapshot, ListenerBinding } from "../../src/sources/elb/snapshot.js";
 import { buildStatusModel, type StatusModel } from "../../src/status/model.js";
 import {
   ALERT_SEVERITY,
@@ -33,7 +29,7 @@ import {
   geminiDbSource,
   instance,
   link,
-} from "../unit/status/fixtures.js";
+} from "../fixtures/snapshots.js";
 import { RULES_FILE, requireBinaries, run } from "./tools.js";
 
 const DAY = 86_400;

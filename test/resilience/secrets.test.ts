@@ -12,10 +12,10 @@ import { createAkSkAuthenticator, createTokenAuthenticator } from "../../src/clo
 import { createPasswordToken, findDomainId, findProjectId } from "../../src/cloud/auth/iam.js";
 import { openCloudConnections } from "../../src/cloud/connections.js";
 import { downloadFile } from "../../src/cloud/download.js";
-import { listElbCertificatePages, showElbCertificate } from "../../src/cloud/elb.js";
-import { listGeminiDbInstances, showSslCertDownloadLinks } from "../../src/cloud/geminidb.js";
+import { listElbCertificatePages, showElbCertificate } from "../../src/sources/elb/api.js";
+import { listGeminiDbInstances, showSslCertDownloadLinks } from "../../src/sources/geminidb/api.js";
 import { createCloudClient, type CloudClient } from "../../src/cloud/http/client.js";
-import { listCcmCertificates, showCcmCertificate } from "../../src/cloud/ccm.js";
+import { listCcmCertificates, showCcmCertificate } from "../../src/sources/ccm/api.js";
 import { Secret } from "../../src/config/secret.js";
 import type { FaultAction, ServiceName, Simulator } from "../../src/simulator/index.js";
 import { startTestDaemon } from "../helpers/daemon-harness.js";

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../../src/poll/snapshot.js";
 import type {
   ElbCertificateState,
   ElbSourceSnapshot,
   ListenerBinding,
-  Snapshot,
-} from "../../../src/poll/snapshot.js";
-import { keepIfUnchanged, linkKey, sameInstanceState } from "../../../src/poll/snapshot.js";
+} from "../../../src/sources/elb/snapshot.js";
+import { keepIfUnchanged } from "../../../src/poll/snapshot.js";
+import { linkKey, sameInstanceState } from "../../../src/sources/geminidb/snapshot.js";
 import {
   renderedChunks,
   renderSnapshotMetrics,
@@ -25,7 +26,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "../status/fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const OPTIONS: RenderOptions = {
   ownerTags: [{ key: "team", label: "tag_team" }],

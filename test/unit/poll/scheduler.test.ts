@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log/logger.js";
 import { Poller } from "../../../src/poll/poller.js";
 import { PollScheduler } from "../../../src/poll/scheduler.js";
-import { initialCcmSnapshot, type SourceSnapshot } from "../../../src/poll/snapshot.js";
+import { type SourceSnapshot } from "../../../src/poll/snapshot.js";
+import { initialCcmSnapshot } from "../../../src/sources/ccm/snapshot.js";
 import { LogCapture } from "../../helpers/log-capture.js";
 import { waitFor } from "../../helpers/services.js";
 

@@ -7,7 +7,7 @@ import { STATUS_PAGE_CSP } from "../../../src/server/status-assets.js";
 import { renderStatusPage } from "../../../src/server/status-page.js";
 import { statusToJson } from "../../../src/status/json.js";
 import { buildStatusModel } from "../../../src/status/model.js";
-import type { ListenerBinding } from "../../../src/poll/snapshot.js";
+import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
 import { lifetimeThresholds } from "../../../src/status/severity.js";
 import {
   ccmCertificate,
@@ -20,7 +20,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "../status/fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const HOSTILE = [
   "<script>window.pwned=1</script>",

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { renderCheckJson, renderCheckReport } from "../../../src/status/check-report.js";
 import { buildStatusModel } from "../../../src/status/model.js";
 import { displayWidth, terminalSafe, truncateToWidth } from "../../../src/status/terminal-text.js";
-import type { ListenerBinding } from "../../../src/poll/snapshot.js";
+import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
 import { fixedThresholds } from "../../../src/status/severity.js";
 import { checkVerdict } from "../../../src/status/verdict.js";
 import {
@@ -17,7 +17,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "./fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const HOSTILE = "evil\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe";
 

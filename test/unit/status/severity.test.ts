@@ -4,7 +4,7 @@
 // test/deploy/severity-agreement.test.ts runs the rules themselves against this module.
 
 import { describe, expect, it } from "vitest";
-import type { CcmStatus } from "../../../src/poll/snapshot.js";
+import type { CcmStatus } from "../../../src/sources/ccm/snapshot.js";
 import {
   ABSOLUTE_THRESHOLDS,
   ALERT_SEVERITY,

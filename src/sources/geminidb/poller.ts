@@ -6,9 +6,9 @@
 // (a credential).
 
 import pLimit from "p-limit";
-import type { ParsedBundle } from "../certs/types.js";
-import { downloadFile, type DownloadPolicy } from "../cloud/download.js";
-import { CloudApiError } from "../cloud/errors.js";
+import type { ParsedBundle } from "../../certs/types.js";
+import { downloadFile, type DownloadPolicy } from "../../cloud/download.js";
+import { CloudApiError } from "../../cloud/errors.js";
 import {
   listGeminiDbInstancePages,
   listGeminiDbInstanceTags,
@@ -16,18 +16,17 @@ import {
   showSslCertDownloadLinks,
   type GeminiDbApiContext,
   type GeminiDbInstance,
-} from "../cloud/geminidb.js";
-import type { Logger } from "../log/logger.js";
-import { describeUrl } from "../log/scrub.js";
-import type { ErrorReason } from "../reasons.js";
-import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "./owner-tags.js";
-import type { SourcePollDependencies } from "./poller.js";
-import { quoteIssues, readableCount } from "./resource-problems.js";
-import { sourceReport } from "./source-report.js";
+} from "./api.js";
+import type { Logger } from "../../log/logger.js";
+import { describeUrl } from "../../log/scrub.js";
+import type { ErrorReason } from "../../reasons.js";
+import { pickOwnerTags, TAGS_REFRESH_SECONDS } from "../../poll/owner-tags.js";
+import type { SourcePollDependencies } from "../../poll/poller.js";
+import { quoteIssues, readableCount } from "../../poll/resource-problems.js";
+import { sourceReport } from "../../poll/source-report.js";
+import { keepIfUnchanged, markFailed } from "../../poll/snapshot.js";
 import {
-  keepIfUnchanged,
   linkKey,
-  markFailed,
   sameInstanceState,
   type CaLinkState,
   type GeminiDbInstanceState,

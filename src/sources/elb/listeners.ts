@@ -3,9 +3,9 @@
 // An unset reference arrives as null or "" (both seen in the wild): both become null here.
 
 import { z } from "zod";
-import type { ElbApiContext, ShapeProblemHandler } from "./elb.js";
-import { ELB_PAGE_LIMIT, listElbPages } from "./elb-paging.js";
-import { readTags, type ResourceTag } from "./tags.js";
+import type { ElbApiContext, ShapeProblemHandler } from "./api.js";
+import { ELB_PAGE_LIMIT, listElbPages } from "./paging.js";
+import { readTags, type ResourceTag } from "../../cloud/tags.js";
 
 export interface ElbListener {
   readonly id: string;

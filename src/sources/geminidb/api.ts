@@ -3,10 +3,10 @@
 // (`api_shape` for anything off-contract). Never fetches the links themselves (download.ts).
 
 import { z } from "zod";
-import { describeIssues, shapeError } from "./shape.js";
-import type { CloudClient } from "./http/client.js";
-import { listAllOffsetPages, listOffsetPages } from "./offset-paging.js";
-import { readTags, type ResourceTag } from "./tags.js";
+import { describeIssues, shapeError } from "../../cloud/shape.js";
+import type { CloudClient } from "../../cloud/http/client.js";
+import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
+import { readTags, type ResourceTag } from "../../cloud/tags.js";
 
 export interface GeminiDbInstance {
   readonly id: string;

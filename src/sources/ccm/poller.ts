@@ -5,23 +5,19 @@
 // last known validity, is its problem, and is retried next poll. Nothing here touches metrics.
 
 import pLimit from "p-limit";
-import { parseApiTimeOrEpoch } from "../cloud/api-time.js";
+import { parseApiTimeOrEpoch } from "../../cloud/api-time.js";
 import {
   listCcmCertificates,
   showCcmCertificate,
   type CcmApiContext,
   type CcmCertificate,
-} from "../cloud/ccm.js";
-import { CloudApiError } from "../cloud/errors.js";
-import { classifyCcmStatus } from "./ccm-status.js";
-import type { SourcePollDependencies } from "./poller.js";
-import { sourceReport } from "./source-report.js";
-import {
-  markFailed,
-  type CcmCertificateState,
-  type CcmSourceSnapshot,
-  type ResourceProblem,
-} from "./snapshot.js";
+} from "./api.js";
+import { CloudApiError } from "../../cloud/errors.js";
+import { classifyCcmStatus } from "./status.js";
+import type { SourcePollDependencies } from "../../poll/poller.js";
+import { sourceReport } from "../../poll/source-report.js";
+import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
+import { type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
   readonly api: Omit<CcmApiContext, "signal">;

@@ -7,30 +7,32 @@
 // never fails certificate discovery.
 
 import pLimit from "p-limit";
-import type { BundleIssue, ParsedBundle, ParsedCertificate } from "../certs/types.js";
-import { parseApiTime } from "../cloud/api-time.js";
+import type { BundleIssue, ParsedBundle, ParsedCertificate } from "../../certs/types.js";
+import { parseApiTime } from "../../cloud/api-time.js";
 import {
   listElbCertificatePages,
   showElbCertificate,
   type ElbApiContext,
   type ElbCertificate,
-} from "../cloud/elb.js";
-import { listElbListenerPages, type ElbListener } from "../cloud/elb-listeners.js";
-import { CloudApiError } from "../cloud/errors.js";
-import type { Logger } from "../log/logger.js";
-import type { ErrorReason } from "../reasons.js";
-import { pickOwnerTags } from "./owner-tags.js";
-import type { SourcePollDependencies } from "./poller.js";
-import { quoteIssues, readableCount } from "./resource-problems.js";
-import { sourceReport } from "./source-report.js";
+} from "./api.js";
+import { listElbListenerPages, type ElbListener } from "./listeners.js";
+import { CloudApiError } from "../../cloud/errors.js";
+import type { Logger } from "../../log/logger.js";
+import type { ErrorReason } from "../../reasons.js";
+import { pickOwnerTags } from "../../poll/owner-tags.js";
+import type { SourcePollDependencies } from "../../poll/poller.js";
+import { quoteIssues, readableCount } from "../../poll/resource-problems.js";
+import { sourceReport } from "../../poll/source-report.js";
 import {
   keepIfUnchanged,
   markFailed,
+  type ResourceProblem,
+  sameProblems,
+} from "../../poll/snapshot.js";
+import {
   type ElbCertificateState,
   type ElbSourceSnapshot,
   type ListenerBinding,
-  type ResourceProblem,
-  sameProblems,
 } from "./snapshot.js";
 
 export interface ElbPollDependencies extends SourcePollDependencies {

@@ -4,9 +4,9 @@
 // skipped and reported; a page that is off-contract fails the whole listing.
 
 import { z } from "zod";
-import type { ElbApiContext, ShapeProblemHandler } from "./elb.js";
-import { readPageEntries } from "./page-entries.js";
-import { describeIssues, shapeError } from "./shape.js";
+import type { ElbApiContext, ShapeProblemHandler } from "./api.js";
+import { readPageEntries } from "../../cloud/page-entries.js";
+import { describeIssues, shapeError } from "../../cloud/shape.js";
 
 /** The API's maximum page size; servers may return fewer, so paging follows markers. */
 export const ELB_PAGE_LIMIT = 2000;

@@ -5,9 +5,9 @@
 // off-contract). Never calls the export API: it answers with the private key.
 
 import { z } from "zod";
-import type { CloudClient } from "./http/client.js";
-import { listAllOffsetPages, listOffsetPages } from "./offset-paging.js";
-import { describeIssues, shapeError } from "./shape.js";
+import type { CloudClient } from "../../cloud/http/client.js";
+import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
+import { describeIssues, shapeError } from "../../cloud/shape.js";
 
 export interface CcmCertificate {
   readonly id: string;

@@ -3,9 +3,9 @@
 // never get this far: the client drops them while parsing JSON. Knows nothing of metrics.
 
 import { z } from "zod";
-import type { CloudClient } from "./http/client.js";
-import { ELB_CERTIFICATE_PAGE_LIMIT, listElbPages } from "./elb-paging.js";
-import { describeIssues, shapeError } from "./shape.js";
+import type { CloudClient } from "../../cloud/http/client.js";
+import { ELB_CERTIFICATE_PAGE_LIMIT, listElbPages } from "./paging.js";
+import { describeIssues, shapeError } from "../../cloud/shape.js";
 
 export interface ElbCertificate {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseApiTimeOrEpoch } from "../../../src/cloud/api-time.js";
-import { classifyCcmStatus } from "../../../src/poll/ccm-status.js";
+import { parseApiTimeOrEpoch } from "../../../../src/cloud/api-time.js";
+import { classifyCcmStatus } from "../../../../src/sources/ccm/status.js";
 
 describe("classifyCcmStatus", () => {
   it.each([

@@ -1,0 +1,12 @@
+// The Cloud Certificate Manager source: the account's certificates, their status and validity as
+// CCM reports them. Account-scoped (a global service), opt-in.
+
+import type { SourceModule } from "../source.js";
+import { ccmResources } from "./resources.js";
+import { initialCcmSnapshot, type CcmSourceSnapshot } from "./snapshot.js";
+
+export const ccm: SourceModule<CcmSourceSnapshot> = {
+  name: "ccm",
+  initialSnapshot: initialCcmSnapshot,
+  resources: ccmResources,
+};

@@ -1,0 +1,12 @@
+// The ELB source: certificates of Elastic Load Balance, their PEM chains and the listeners that
+// use them. Project-scoped.
+
+import type { SourceModule } from "../source.js";
+import { elbResources } from "./resources.js";
+import { initialElbSnapshot, type ElbSourceSnapshot } from "./snapshot.js";
+
+export const elb: SourceModule<ElbSourceSnapshot> = {
+  name: "elb",
+  initialSnapshot: initialElbSnapshot,
+  resources: elbResources,
+};

@@ -1,0 +1,12 @@
+// The GeminiDB source: instances of GeminiDB (NoSQL) and the CA files behind their SSL download
+// links. Project-scoped.
+
+import type { SourceModule } from "../source.js";
+import { geminiDbResources } from "./resources.js";
+import { initialGeminiDbSnapshot, type GeminiDbSourceSnapshot } from "./snapshot.js";
+
+export const geminidb: SourceModule<GeminiDbSourceSnapshot> = {
+  name: "geminidb",
+  initialSnapshot: initialGeminiDbSnapshot,
+  resources: geminiDbResources,
+};

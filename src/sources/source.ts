@@ -1,0 +1,42 @@
+// The contract every source folder fulfils, and the only way the generic layers see a source:
+// how it is polled, what its resources are (for the shared metric families, the one severity
+// model and the problem list), its own metric families and its status rows. Generic code in
+// poll/, metrics/ and status/ receives these modules from the wiring (sources/index.ts); a
+// source never imports another source.
+
+import type { ParsedCertificate } from "../certs/types.js";
+import type { ResourceProblem, SourceKey, SourceSnapshotBase } from "../poll/snapshot.js";
+import type { SourceName } from "../source-names.js";
+
+/**
+ * One resource of a source (an ELB certificate, a GeminiDB instance, a CCM certificate) as the
+ * shared families, the verdict and the problem list read it. Built on demand from the source's
+ * own state; never stored.
+ */
+export interface ResourceView {
+  readonly id: string;
+  readonly name: string;
+  /** ELB certificate type (`server`, `client`), GeminiDB datastore type, CCM certificate type. */
+  readonly type: string;
+  /** `"0"` is the default enterprise project; "" when the API did not say. */
+  readonly enterpriseProjectId: string;
+  /** The value of a configured owner tag (HWCERT_OWNER_TAGS) key; "" when the resource has none. */
+  ownerTag(key: string): string;
+  /** Its X.509 certificates, each once (a CA served under two download categories is one). */
+  readonly certificates: readonly ParsedCertificate[];
+  /** The Cloud Certificate Manager certificate this resource uses or is managed by; null: none. */
+  readonly ccmCertificateId: string | null;
+  /** What could not be read, in a stable order; a part's name (a link category) or "". */
+  readonly problems: readonly (ResourceProblem & { readonly category: string })[];
+}
+
+/** Where a source snapshot belongs: its region and project (the account's for global services). */
+export type SourceLocation = Omit<SourceKey, "source">;
+
+export interface SourceModule<S extends SourceSnapshotBase = SourceSnapshotBase> {
+  readonly name: SourceName;
+  /** The snapshot before the first poll: nothing known, down, no attempt yet. */
+  initialSnapshot(location: SourceLocation): S;
+  /** Every resource of a snapshot, in the snapshot's order. */
+  resources(snapshot: S): Iterable<ResourceView>;
+}
