@@ -48,5 +48,5 @@ const exitCode = await run(
   { envFile: null },
 );
 await sim.close();
+// Like main.ts, no process.exit(): with the exporter and the simulator closed, Node exits by itself.
 process.exitCode = exitCode;
-setTimeout(() => process.exit(exitCode), 1_000).unref();

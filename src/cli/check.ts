@@ -5,15 +5,15 @@
 // --critical-days replace the rules' limits by fixed ones. Logs go to stderr as JSON, quiet by
 // default because the report already names every failure. Ctrl-C aborts the poll and exits 130.
 
-import type { RetryPolicy } from "../cloud/http-client.js";
+import type { RetryPolicy } from "../cloud/http/retry.js";
 import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
-import { buildStatusModel } from "../status/model.js";
+import { buildStatusModel, type StatusModel } from "../status/model.js";
 import { effectiveThresholds, fixedThresholds } from "../status/severity.js";
 import { checkVerdict } from "../status/verdict.js";
 import { VERSION } from "../version.js";
-import { createPolling } from "./polling.js";
+import { createPolling, type Polling } from "./polling.js";
 import { startProgress } from "./progress.js";
 import type { CliIo } from "./run.js";
 
@@ -80,14 +80,37 @@ export async function runCheck(
     signals.off("SIGINT", onSignal);
     signals.off("SIGTERM", onSignal);
     progress.stop();
+    // The only poll is over: nothing may keep the process alive once the report is out.
+    await polling.close();
   }
   if (outcome !== "completed") {
     io.stderr("check interrupted; no report\n");
     return INTERRUPTED;
   }
 
-  const model = buildStatusModel({
-    snapshot: poller.snapshot,
+  const model = checkModel(config, options, poller.snapshot, polling);
+  const verdict = checkVerdict(model);
+  io.stdout(
+    options.output === "json"
+      ? renderCheckJson(model, verdict, options)
+      : renderCheckReport(model, verdict, {
+          fixedDays: options.fixedDays,
+          includeStored: options.includeStored,
+          colour: io.stdoutColour ?? false,
+        }),
+  );
+  return verdict.exitCode;
+}
+
+/** The status model of the one poll, judged by the limits `check` was asked for. */
+function checkModel(
+  config: Config,
+  options: CheckOptions,
+  snapshot: Poller["snapshot"],
+  polling: Polling,
+): StatusModel {
+  return buildStatusModel({
+    snapshot,
     version: VERSION,
     now: polling.now(),
     nextPollSeconds: null,
@@ -105,15 +128,4 @@ export async function runCheck(
     includeStored: options.includeStored,
     redact: (text) => polling.scrubber.scrub(text),
   });
-  const verdict = checkVerdict(model);
-  io.stdout(
-    options.output === "json"
-      ? renderCheckJson(model, verdict, options)
-      : renderCheckReport(model, verdict, {
-          fixedDays: options.fixedDays,
-          includeStored: options.includeStored,
-          colour: io.stdoutColour ?? false,
-        }),
-  );
-  return verdict.exitCode;
 }

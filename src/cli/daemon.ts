@@ -1,5 +1,6 @@
 // Wires a validated Config into a running daemon: the polling pieces (polling.ts), metrics
-// exposition, scheduler, status page and HTTP server, and takes them down again in order.
+// exposition, scheduler, status page and HTTP server, and takes them down again in order, down
+// to the cloud connections, so that nothing is left to keep the process alive after stop().
 // Everything with a side effect is injectable (logger destination, clock, retry policy) so
 // tests run this same code.
 
@@ -10,10 +11,10 @@ import { SnapshotRenderer } from "../metrics/snapshot-renderer.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
-import { buildStatusModel } from "../status/model.js";
+import { buildStatusModel, type StatusModel } from "../status/model.js";
 import { effectiveThresholds } from "../status/severity.js";
 import { VERSION } from "../version.js";
-import { createPolling, type PollingOptions } from "./polling.js";
+import { createPolling, type Polling, type PollingOptions } from "./polling.js";
 
 export type DaemonOptions = Omit<PollingOptions, "logLevel">;
 
@@ -24,7 +25,10 @@ export interface Daemon {
   readonly metrics: LiveMetrics;
   /** Runs a poll now (skipped when one is running); resolves when it has been published. */
   pollNow(): Promise<PollOutcome>;
-  /** Stops polling, lets a running poll finish (or aborts it), closes the server. */
+  /**
+   * Stops polling, lets a running poll finish (or aborts it), closes the server and the cloud
+   * connections.
+   */
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ const SERVER_GRACE_MS = 2_000;
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
-  const { logger, scrubber, metrics, sources, now } = createPolling(options);
+  const polling = createPolling(options);
+  const { logger, metrics, sources, now } = polling;
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
   const renderer = new SnapshotRenderer({
     thresholdOverrides: config.thresholdOverrides,
@@ -71,36 +76,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     port: config.listen.port,
     metrics: exposition,
     isReady: () => ready,
-    status: () => {
-      const next = scheduler?.nextRun() ?? null;
-      return buildStatusModel({
-        snapshot: poller.snapshot,
-        version: VERSION,
-        now: now(),
-        nextPollSeconds: next ? next.getTime() / 1000 : null,
-        pollInProgress: poller.inFlight !== null,
-        thresholds: (validity, resourceId) =>
-          effectiveThresholds(validity, config.thresholdOverrides.get(resourceId)),
-        storedCertificates: config.storedCertificates,
-        redact: (text) => scrubber.scrub(text),
-      });
-    },
+    status: () => liveStatus(config, poller, scheduler, polling),
     logger,
+  }).catch(async (error: unknown) => {
+    // Not listening (the port is taken): nothing else started, but the connections exist.
+    await polling.close();
+    throw error;
   });
-  logger.info(
-    {
-      address: server.address,
-      version: VERSION,
-      targets: config.targets.map((target) => ({
-        target: target.label,
-        region: target.region,
-        projectId: target.projectId ?? "(from IAM)",
-        sources: target.sources,
-        auth: target.auth.kind,
-      })),
-    },
-    "exporter listening",
-  );
+  logListening(logger, server.address, config);
 
   const abort = new AbortController();
   const schedule = new PollScheduler({
@@ -117,18 +100,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     stopping ??= (async () => {
       scheduler = null;
       await schedule.stop();
-      const running = poller.inFlight;
-      if (running) {
-        const timer = setTimeout(() => {
-          logger.warn("aborting the running poll");
-          abort.abort();
-        }, POLL_GRACE_MS);
-        await running;
-        clearTimeout(timer);
-      }
-      abort.abort();
-      await server.close(SERVER_GRACE_MS);
-      logger.info("exporter stopped");
+      await stopInOrder({ poller, abort, server, polling, logger });
     })();
     return stopping;
   };
@@ -141,4 +113,70 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     pollNow: () => poller.poll(abort.signal),
     stop,
   };
+}
+
+/**
+ * The rest of an orderly stop once no poll can start: the running poll finishes (or is aborted
+ * after POLL_GRACE_MS), then the server closes, then the cloud connections, so that nothing is
+ * left to keep the process alive.
+ */
+async function stopInOrder(parts: {
+  readonly poller: Poller;
+  readonly abort: AbortController;
+  readonly server: RunningServer;
+  readonly polling: Polling;
+  readonly logger: Logger;
+}): Promise<void> {
+  const { poller, abort, server, polling, logger } = parts;
+  const running = poller.inFlight;
+  if (running) {
+    const timer = setTimeout(() => {
+      logger.warn("aborting the running poll");
+      abort.abort();
+    }, POLL_GRACE_MS);
+    await running;
+    clearTimeout(timer);
+  }
+  abort.abort();
+  await server.close(SERVER_GRACE_MS);
+  await polling.close();
+  logger.info("exporter stopped");
+}
+
+/** The status page's model of the daemon as it is now. */
+function liveStatus(
+  config: DaemonOptions["config"],
+  poller: Poller,
+  scheduler: PollScheduler | null,
+  polling: Polling,
+): StatusModel {
+  const next = scheduler?.nextRun() ?? null;
+  return buildStatusModel({
+    snapshot: poller.snapshot,
+    version: VERSION,
+    now: polling.now(),
+    nextPollSeconds: next ? next.getTime() / 1000 : null,
+    pollInProgress: poller.inFlight !== null,
+    thresholds: (validity, resourceId) =>
+      effectiveThresholds(validity, config.thresholdOverrides.get(resourceId)),
+    storedCertificates: config.storedCertificates,
+    redact: (text) => polling.scrubber.scrub(text),
+  });
+}
+
+function logListening(logger: Logger, address: string, config: DaemonOptions["config"]): void {
+  logger.info(
+    {
+      address,
+      version: VERSION,
+      targets: config.targets.map((target) => ({
+        target: target.label,
+        region: target.region,
+        projectId: target.projectId ?? "(from IAM)",
+        sources: target.sources,
+        auth: target.auth.kind,
+      })),
+    },
+    "exporter listening",
+  );
 }

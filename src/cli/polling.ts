@@ -1,9 +1,11 @@
 // The polling half of the program, shared by `serve` and `check`: the logger (with the secret
-// scrubber primed from the config), the live metrics the cloud clients count into, and one
-// SourcePoller per target and source. Building it starts nothing: no timer, socket or poll.
+// scrubber primed from the config), the live metrics the cloud clients count into, one
+// SourcePoller per target and source, and the cloud connection pools they share. Building it
+// starts nothing: no timer, socket or poll. Its owner calls close() once polling has ended.
 
 import type { DestinationStream } from "pino";
-import type { RetryPolicy } from "../cloud/http-client.js";
+import { openCloudConnections } from "../cloud/connections.js";
+import type { RetryPolicy } from "../cloud/http/retry.js";
 import { secretValues, type Config, type LogLevel } from "../config/config.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { SecretScrubber } from "../log/scrub.js";
@@ -28,6 +30,8 @@ export interface Polling {
   readonly metrics: LiveMetrics;
   readonly sources: readonly TargetSource[];
   readonly now: () => number;
+  /** Closes the cloud connections (kept-alive sockets); nothing may poll afterwards. */
+  close(): Promise<void>;
 }
 
 export function createPolling(options: PollingOptions): Polling {
@@ -44,6 +48,7 @@ export function createPolling(options: PollingOptions): Polling {
     config.targets.some((target) => target.sources.includes(name)),
   );
   const metrics = createLiveMetrics({ sources: polled, version: VERSION });
+  const connections = openCloudConnections(config.download);
   const targetDeps = {
     config,
     logger,
@@ -51,8 +56,9 @@ export function createPolling(options: PollingOptions): Polling {
     scrubber,
     userAgent: `huaweicloud-cert-exporter/${VERSION}`,
     retry: options.retry,
+    connections,
     now,
   };
   const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
-  return { logger, scrubber, metrics, sources, now };
+  return { logger, scrubber, metrics, sources, now, close: () => connections.close() };
 }

@@ -290,7 +290,9 @@ async function serve(
   await new Promise<void>((resolve) => {
     onSignal = (signal) => {
       if (signalled) {
-        // A second signal while stopping: the operator wants out now.
+        // A second signal while stopping: the operator wants out now, so this is the one place
+        // that exits without waiting for the orderly stop (a poll or a client still finishing).
+        // It is no cover for leaks: a single signal ends the process by itself.
         logger.warn({ signal }, "second signal: exiting now");
         process.exit(1);
       }

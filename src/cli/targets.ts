@@ -3,29 +3,18 @@
 // error boundary: its pollers never throw for cloud failures, and nothing is shared between
 // targets except the logger, the metrics and the scrubber.
 
-import {
-  createAkSkAuthenticator,
-  createDomainAkSkAuthenticator,
-  createTokenAuthenticator,
-  NO_AUTHENTICATION,
-  type Authenticator,
-} from "../cloud/auth.js";
+import type { Authenticator } from "../cloud/auth/auth.js";
+import { createAuthenticator, type PasswordTokens } from "../cloud/auth/create-authenticator.js";
+import { findDomainId, findProjectId } from "../cloud/auth/iam.js";
+import type { CloudConnections } from "../cloud/connections.js";
 import { CloudApiError } from "../cloud/errors.js";
 import { listEnterpriseProjects } from "../cloud/eps.js";
 import {
   createCloudClient,
   type CloudClient,
   type CloudClientOptions,
-  type RetryPolicy,
-} from "../cloud/http-client.js";
-import {
-  createDomainPasswordToken,
-  createPasswordToken,
-  findDomainId,
-  findProjectId,
-  type IssuedToken,
-} from "../cloud/iam.js";
-import { createIamTokenAuthenticator } from "../cloud/iam-token.js";
+} from "../cloud/http/client.js";
+import type { RetryPolicy } from "../cloud/http/retry.js";
 import type { Config, TargetConfig } from "../config/config.js";
 import type { Logger } from "../log/logger.js";
 import type { SecretScrubber } from "../log/scrub.js";
@@ -51,6 +40,8 @@ export interface TargetDependencies {
   readonly scrubber: SecretScrubber;
   readonly userAgent: string;
   readonly retry: RetryPolicy | undefined;
+  /** Shared by every target's clients and downloads; closed by the owner of the polling. */
+  readonly connections: CloudConnections;
   /** Unix seconds. */
   readonly now: () => number;
 }
@@ -83,6 +74,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
   const { config, logger, metrics } = deps;
   const log = logger.child({ target: target.label, region: target.region });
   const clientOptions = (authenticator: Authenticator): CloudClientOptions => ({
+    dispatcher: deps.connections.api,
     timeoutMs: config.httpTimeoutMs,
     authenticator,
     userAgent: deps.userAgent,
@@ -112,7 +104,11 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       return id;
     }),
   );
-  const authenticator = createAuthenticator(target, () => projects.known, deps, clientOptions);
+  const authenticator = createAuthenticator(
+    target.auth,
+    { kind: "project", projectId: () => projects.known, region: target.region },
+    passwordTokens(target, deps, clientOptions, "IAM token obtained"),
+  );
   const client = createCloudClient(clientOptions(authenticator));
 
   const key = { region: target.region, projectId: target.projectId ?? "" };
@@ -162,7 +158,13 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
       }),
     );
     const globalCloudClient = createCloudClient(
-      clientOptions(createCcmAuthenticator(target, () => domains.known, deps, clientOptions)),
+      clientOptions(
+        createAuthenticator(
+          target.auth,
+          { kind: "account", domainId: () => domains.known },
+          passwordTokens(target, deps, clientOptions, "IAM domain-scoped token obtained"),
+        ),
+      ),
     );
     globalServices = {
       client: globalCloudClient,
@@ -231,7 +233,12 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
     }
     const geminidbDeps = {
       instanceIds: target.geminidb.instanceIds,
-      download: { ...config.download, timeoutMs: config.httpTimeoutMs, userAgent: deps.userAgent },
+      download: {
+        ...config.download,
+        timeoutMs: config.httpTimeoutMs,
+        userAgent: deps.userAgent,
+        agent: deps.connections.downloads,
+      },
       concurrency: config.concurrency,
       bundles: new BundleCache(),
       logger: log,
@@ -285,72 +292,19 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
   }
 }
 
-function createAuthenticator(
-  target: TargetConfig,
-  projectId: () => string | null,
-  deps: TargetDependencies,
-  clientOptions: (authenticator: Authenticator) => CloudClientOptions,
-): Authenticator {
-  const auth = target.auth;
-  switch (auth.kind) {
-    case "token":
-      return createTokenAuthenticator(auth.token);
-    case "aksk":
-      return createAkSkAuthenticator(auth, projectId);
-    case "password":
-      return passwordAuthenticator(
-        target,
-        deps,
-        clientOptions,
-        (iamClient) =>
-          createPasswordToken(iamClient, target.endpoints.iam, auth, {
-            projectId: projectId(),
-            region: target.region,
-          }),
-        "IAM token obtained",
-      );
-  }
-}
-
-/** The CCM client's credentials: the static token as is, AK/SK with the account, or a domain token. */
-function createCcmAuthenticator(
-  target: TargetConfig,
-  domainId: () => string | null,
-  deps: TargetDependencies,
-  clientOptions: (authenticator: Authenticator) => CloudClientOptions,
-): Authenticator {
-  const auth = target.auth;
-  switch (auth.kind) {
-    case "token":
-      return createTokenAuthenticator(auth.token);
-    case "aksk":
-      return createDomainAkSkAuthenticator(auth, domainId);
-    case "password":
-      return passwordAuthenticator(
-        target,
-        deps,
-        clientOptions,
-        (iamClient) => createDomainPasswordToken(iamClient, target.endpoints.iam, auth),
-        "IAM domain-scoped token obtained",
-      );
-  }
-}
-
 /**
- * IAM password tokens, issued by `issue` and renewed before they expire. Each token is added
- * to the log scrubber the moment it arrives.
+ * IAM password tokens through their own client (the token request carries no credentials but
+ * the password in its body). Each token is added to the log scrubber the moment it arrives.
  */
-function passwordAuthenticator(
+function passwordTokens(
   target: TargetConfig,
   deps: TargetDependencies,
   clientOptions: (authenticator: Authenticator) => CloudClientOptions,
-  issue: (iamClient: CloudClient) => Promise<IssuedToken>,
   obtained: "IAM token obtained" | "IAM domain-scoped token obtained",
-): Authenticator {
-  // The token request itself carries no credentials but the password in its body.
-  const iamClient = createCloudClient(clientOptions(NO_AUTHENTICATION));
-  return createIamTokenAuthenticator({
-    issue: () => issue(iamClient),
+): PasswordTokens {
+  return {
+    iamEndpoint: target.endpoints.iam,
+    createClient: (authenticator) => createCloudClient(clientOptions(authenticator)),
     onToken: (token) => {
       deps.scrubber.add(token.token);
       deps.logger.debug(
@@ -358,5 +312,5 @@ function passwordAuthenticator(
         obtained,
       );
     },
-  });
+  };
 }

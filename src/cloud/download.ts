@@ -5,14 +5,15 @@
 // one deadline for the whole transfer. No Huawei credentials are sent. The link's query is a
 // credential: it never appears in a result.
 //
-// Transfers go through undici, as API calls do (http-client.ts). One Agent per policy keeps
-// connections alive; every new connection resolves through the guarded lookup.
+// Transfers go through undici, as API calls do (http/client.ts), on an Agent the caller makes
+// with createDownloadAgent and closes: it keeps connections alive, and every new connection
+// resolves through the guarded lookup.
 
 import { lookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { Agent, request } from "undici";
+import { Agent, request, type Dispatcher } from "undici";
 import type { ErrorReason } from "../reasons.js";
-import { BodyTooLarge, contentLength, readCapped, single } from "./body.js";
+import { BodyTooLarge, contentLength, readCapped, single } from "./http/body.js";
 import { describeConnectionFailure, errorCodeOf } from "./errors.js";
 import { checkLink, checkResolvedAddress, type LinkPolicy } from "./link-policy.js";
 
@@ -22,6 +23,11 @@ export interface DownloadPolicy extends LinkPolicy {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly userAgent: string;
+  /**
+   * The connections downloads go through: an Agent from createDownloadAgent for this same
+   * allow list (its lookup refuses what the list refuses). Its maker closes it.
+   */
+  readonly agent: Dispatcher;
 }
 
 export type DownloadResult =
@@ -185,17 +191,13 @@ interface Answer {
 
 const NO_BYTES = new Uint8Array(0);
 
-/** Keep-alive connections per policy: a connection resolved under one policy serves only it. */
-const agents = new WeakMap<DownloadPolicy, Agent>();
-
-function agentFor(policy: DownloadPolicy): Agent {
-  let agent = agents.get(policy);
-  if (agent === undefined) {
-    // Node never calls a lookup for an IP literal; checkLink has judged those already.
-    agent = new Agent({ connect: { lookup: guardedLookup(policy) } });
-    agents.set(policy, agent);
-  }
-  return agent;
+/**
+ * Kept-alive connections for downloads under `policy`: a connection resolved under one allow
+ * list serves only it, so every new one goes through the guarded lookup.
+ */
+export function createDownloadAgent(policy: LinkPolicy): Agent {
+  // Node never calls a lookup for an IP literal; checkLink has judged those already.
+  return new Agent({ connect: { lookup: guardedLookup(policy) } });
 }
 
 /** One GET without redirects or retries, cancelled as soon as it passes the byte cap. */
@@ -206,7 +208,7 @@ async function fetchOnce(
 ): Promise<Answer> {
   const { statusCode, headers, body } = await request(url, {
     method: "GET",
-    dispatcher: agentFor(policy),
+    dispatcher: policy.agent,
     headers: { "user-agent": policy.userAgent, accept: "*/*" },
     signal: transfer.signal,
   });

@@ -3,7 +3,7 @@
 // Offset paging to total_count; anything off-contract is `api_shape`.
 
 import { z } from "zod";
-import type { CloudClient } from "./http-client.js";
+import type { CloudClient } from "./http/client.js";
 import { describeIssues, shapeError } from "./shape.js";
 
 export interface EnterpriseProject {

@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import type { CloudService } from "./errors.js";
-import type { CloudClient } from "./http-client.js";
+import type { CloudClient } from "./http/client.js";
 import { readPageEntries, type EntryRules } from "./page-entries.js";
 import { describeIssues, shapeError } from "./shape.js";
 

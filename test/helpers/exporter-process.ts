@@ -19,9 +19,11 @@ export interface ExporterProcess {
 
 export function spawnExporter(
   env: Record<string, string>,
-  options: { cwd?: string; args?: string[] } = {},
+  /** `nodeArgs` go to node itself, before the script (e.g. `--import` of a preload). */
+  options: { cwd?: string; args?: string[]; nodeArgs?: string[] } = {},
 ): ExporterProcess {
-  const child = spawn(process.execPath, [MAIN, ...(options.args ?? [])], {
+  const argv = [...(options.nodeArgs ?? []), MAIN, ...(options.args ?? [])];
+  const child = spawn(process.execPath, argv, {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { PATH: process.env["PATH"] ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 // The exporter as an operator runs it: `node dist/main.js` with an environment, a .env file, a
-// time zone far from UTC, a bad setting, and SIGTERM in the middle of a poll.
+// time zone far from UTC, a bad setting, SIGTERM in the middle of a poll, and an end that needs
+// no process.exit() (nothing left open keeps Node running).
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import {
   type Simulator,
 } from "../../src/simulator/index.js";
 import { simulatorEnvironment } from "../helpers/daemon-harness.js";
-import { spawnExporter } from "../helpers/exporter-process.js";
+import { spawnExporter, type ExporterProcess } from "../helpers/exporter-process.js";
 import { parseMetrics, valueOf } from "../helpers/metrics-text.js";
 
 let sim: Simulator;
@@ -59,6 +60,27 @@ async function waitForMetric(address: string, name: string): Promise<string> {
   }
 }
 
+/**
+ * Preloaded into the exporter: process.exit() only says it was called and exits nothing, so the
+ * process ends only when no server, timer, cron task or socket is left to keep Node running.
+ */
+const NO_FORCED_EXIT = [
+  "--import",
+  `data:text/javascript,${encodeURIComponent(
+    'process.exit = () => { process.stderr.write("process.exit called\\n"); };',
+  )}`,
+];
+
+/** The exit code, or "SIGKILL" when the process was still running `ms` after the call. */
+async function exitWithin(exporter: ExporterProcess, ms: number): Promise<number | string> {
+  const timer = setTimeout(() => exporter.child.kill("SIGKILL"), ms);
+  try {
+    return await exporter.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe("exporter process", () => {
   it("reads expire_time as UTC under TZ=Pacific/Kiritimati (UTC+14) and exits 0 on SIGTERM", async () => {
     const exporter = spawnExporter({ ...environment, TZ: "Pacific/Kiritimati" });
@@ -91,6 +113,23 @@ describe("exporter process", () => {
     } finally {
       sim.faults.clear();
     }
+  }, 300_000);
+
+  it("exits by itself, without process.exit(), after SIGTERM and after check", async () => {
+    const daemon = spawnExporter(environment, { nodeArgs: NO_FORCED_EXIT });
+    const address = await daemon.listening;
+    await waitForMetric(address, "hwcert_elb_certificate_expire_timestamp_seconds");
+    daemon.child.kill("SIGTERM");
+    // The server's grace for open responses is 2 s; the rest is a loaded machine's slack.
+    expect(await exitWithin(daemon, 10_000)).toBe(0);
+    expect(daemon.stdout()).toContain('"msg":"exporter stopped"');
+    expect(daemon.stderr()).toBe("");
+
+    const check = spawnExporter(environment, { nodeArgs: NO_FORCED_EXIT, args: ["check"] });
+    // The one certificate is on no listener: only stored, so its 3 days leave the exit code 0.
+    expect(await exitWithin(check, 30_000)).toBe(0);
+    expect(check.stdout()).toContain("tz.example.com");
+    expect(check.stderr()).toBe("");
   }, 300_000);
 
   it("exits 1 with one line per bad setting, naming it, and no stack trace", async () => {

@@ -8,12 +8,13 @@
 
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { createAkSkAuthenticator, createTokenAuthenticator } from "../../src/cloud/auth.js";
+import { createAkSkAuthenticator, createTokenAuthenticator } from "../../src/cloud/auth/auth.js";
+import { createPasswordToken, findDomainId, findProjectId } from "../../src/cloud/auth/iam.js";
+import { openCloudConnections } from "../../src/cloud/connections.js";
 import { downloadFile } from "../../src/cloud/download.js";
 import { listElbCertificatePages, showElbCertificate } from "../../src/sources/elb/api.js";
 import { listGeminiDbInstances, showSslCertDownloadLinks } from "../../src/sources/geminidb/api.js";
-import { createCloudClient, type CloudClient } from "../../src/cloud/http-client.js";
-import { createPasswordToken, findDomainId, findProjectId } from "../../src/cloud/iam.js";
+import { createCloudClient, type CloudClient } from "../../src/cloud/http/client.js";
 import { listCcmCertificates, showCcmCertificate } from "../../src/sources/ccm/api.js";
 import { Secret } from "../../src/config/secret.js";
 import type { FaultAction, ServiceName, Simulator } from "../../src/simulator/index.js";
@@ -180,7 +181,14 @@ describe("secrets under every auth mode and fault", () => {
   it.concurrent("CloudApiError and download results carry no secret, however printed", async () => {
     const world = await startWorld({ accessKeys: ACCESS_KEYS });
     const { sim } = world;
-    const clientOptions = { timeoutMs: 300, userAgent: "leak-test", retry: FAST_RETRY };
+    const linkPolicy = { allowedHosts: ["127.0.0.1"], allowHttp: true };
+    const connections = openCloudConnections(linkPolicy);
+    const clientOptions = {
+      dispatcher: connections.api,
+      timeoutMs: 300,
+      userAgent: "leak-test",
+      retry: FAST_RETRY,
+    };
     const clients: CloudClient[] = [
       createCloudClient({
         ...clientOptions,
@@ -261,11 +269,11 @@ describe("secrets under every auth mode and fault", () => {
       const location = sim.geminidb.caObjectLocation(world.instanceIds[0]!)!;
       const link = sim.obs.presign(location.bucket, location.key, 600);
       const policy = {
-        allowedHosts: ["127.0.0.1"],
-        allowHttp: true,
+        ...linkPolicy,
         maxBytes: 65_536,
         timeoutMs: 300,
         userAgent: "leak-test",
+        agent: connections.downloads,
       };
       record(await downloadFile(link, policy, new AbortController().signal));
     };
@@ -279,6 +287,7 @@ describe("secrets under every auth mode and fault", () => {
         }
       }
     } finally {
+      await connections.close();
       await sim.close();
     }
     expect(printed.length).toBeGreaterThan(100);

@@ -5,7 +5,7 @@
 // off-contract). Never calls the export API: it answers with the private key.
 
 import { z } from "zod";
-import type { CloudClient } from "../../cloud/http-client.js";
+import type { CloudClient } from "../../cloud/http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
 import { describeIssues, shapeError } from "../../cloud/shape.js";
 

@@ -3,7 +3,7 @@
 // never get this far: the client drops them while parsing JSON. Knows nothing of metrics.
 
 import { z } from "zod";
-import type { CloudClient } from "../../cloud/http-client.js";
+import type { CloudClient } from "../../cloud/http/client.js";
 import { ELB_CERTIFICATE_PAGE_LIMIT, listElbPages } from "./paging.js";
 import { describeIssues, shapeError } from "../../cloud/shape.js";
 

@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import { describeIssues, shapeError } from "../../cloud/shape.js";
-import type { CloudClient } from "../../cloud/http-client.js";
+import type { CloudClient } from "../../cloud/http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
 import { readTags, type ResourceTag } from "../../cloud/tags.js";
 

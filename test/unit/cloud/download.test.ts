@@ -7,7 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { downloadFile, type DownloadPolicy } from "../../../src/cloud/download.js";
+import {
+  createDownloadAgent,
+  downloadFile,
+  type DownloadPolicy,
+} from "../../../src/cloud/download.js";
 
 const CONTENT = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
 const MAX_BYTES = 64 * 1024;
@@ -46,9 +50,10 @@ for (const [coding, encode] of Object.entries(encoders)) {
 let server: Server;
 let base: string;
 let connections = 0;
+const allowList = { allowedHosts: ["127.0.0.1"], allowHttp: true };
 const policy: DownloadPolicy = {
-  allowedHosts: ["127.0.0.1"],
-  allowHttp: true,
+  ...allowList,
+  agent: createDownloadAgent(allowList),
   maxBytes: MAX_BYTES,
   timeoutMs: 5_000,
   userAgent: "download-test",
@@ -68,6 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await policy.agent.destroy();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -109,12 +115,16 @@ describe("downloadFile", () => {
   });
 
   it("keeps the connection alive between downloads", async () => {
-    // A policy of its own, so no connection another test cut short is in its pool.
-    const own = { ...policy };
-    expect(await download("/plain", own)).toMatchObject({ ok: true });
-    const before = connections;
-    for (let i = 0; i < 5; i++) expect(await download("/plain", own)).toMatchObject({ ok: true });
-    // At most one more: a request sent while the previous one is finishing may open a second.
-    expect(connections - before).toBeLessThanOrEqual(1);
+    // A pool of its own, so no connection another test cut short is in it.
+    const own = { ...policy, agent: createDownloadAgent(allowList) };
+    try {
+      expect(await download("/plain", own)).toMatchObject({ ok: true });
+      const before = connections;
+      for (let i = 0; i < 5; i++) expect(await download("/plain", own)).toMatchObject({ ok: true });
+      // At most one more: a request sent while the previous one is finishing may open a second.
+      expect(connections - before).toBeLessThanOrEqual(1);
+    } finally {
+      await own.agent.destroy();
+    }
   });
 });

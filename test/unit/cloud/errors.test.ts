@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CloudApiError, parseErrorBody, reasonForStatus } from "../../../src/cloud/errors.js";
-import {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  parseJsonWithoutSecrets,
-} from "../../../src/cloud/http-client.js";
+import { parseJsonWithoutSecrets } from "../../../src/cloud/http/json-body.js";
+import { backoffDelay, DEFAULT_RETRY_POLICY } from "../../../src/cloud/http/retry.js";
 
 describe("parseErrorBody", () => {
   it.each<[string, { code: string | null; message: string | null }]>([

@@ -3,9 +3,10 @@
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createCloudClient } from "../../../src/cloud/http-client.js";
+import { createCloudClient } from "../../../src/cloud/http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../../src/cloud/offset-paging.js";
 import { cloudFailure } from "../../helpers/cloud-failure.js";
 
@@ -29,11 +30,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await agent.destroy();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
+const agent = new Agent();
 const client = createCloudClient({
+  dispatcher: agent,
   timeoutMs: 2_000,
   userAgent: "offset-paging-test",
   authenticator: { headersFor: () => Promise.resolve({}) },

@@ -5,7 +5,7 @@ import {
   canonicalRequest,
   canonicalUri,
   formatSdkDate,
-} from "../../../src/cloud/aksk-signer.js";
+} from "../../../../src/cloud/auth/aksk-signer.js";
 
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 

@@ -4,11 +4,11 @@
 // the request body and the token only into the returned value.
 
 import { z } from "zod";
-import type { Secret } from "../config/secret.js";
-import { parseApiTime } from "./api-time.js";
-import { CloudApiError } from "./errors.js";
-import { describeIssues, shapeError } from "./shape.js";
-import type { CloudClient } from "./http-client.js";
+import type { Secret } from "../../config/secret.js";
+import { parseApiTime } from "../api-time.js";
+import { CloudApiError } from "../errors.js";
+import { describeIssues, shapeError } from "../shape.js";
+import type { CloudClient } from "../http/client.js";
 
 export interface PasswordLogin {
   readonly domain: string;

@@ -6,16 +6,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Authenticator } from "../../../src/cloud/auth.js";
-import type { CloudApiError } from "../../../src/cloud/errors.js";
+import type { Authenticator } from "../../../../src/cloud/auth/auth.js";
+import type { CloudApiError } from "../../../../src/cloud/errors.js";
 import {
   createCloudClient,
-  retryAfterMs,
   type AttemptRecord,
   type CloudClientOptions,
-} from "../../../src/cloud/http-client.js";
-import { cloudFailure } from "../../helpers/cloud-failure.js";
+} from "../../../../src/cloud/http/client.js";
+import { retryAfterMs } from "../../../../src/cloud/http/retry.js";
+import { cloudFailure } from "../../../helpers/cloud-failure.js";
 
 type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -29,6 +30,7 @@ const json =
 const silence: Answer = () => undefined;
 
 let server: Server;
+const agent = new Agent();
 let baseUrl: string;
 let script: Answer[] = [];
 let seen: IncomingMessage[] = [];
@@ -47,6 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await agent.destroy();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -62,6 +65,7 @@ function client(extra: Partial<CloudClientOptions> = {}) {
   const attempts: AttemptRecord[] = [];
   const retries: CloudApiError[] = [];
   const cloud = createCloudClient({
+    dispatcher: agent,
     timeoutMs: 300,
     userAgent: "http-client-test",
     retry: FAST_RETRY,

@@ -3,7 +3,7 @@
 // dates stay fresh. Three methods: a static token, AK/SK signing (SDK-HMAC-SHA256, with a
 // security token for temporary credentials), and IAM password tokens (iam-token.ts).
 
-import type { Secret } from "../config/secret.js";
+import type { Secret } from "../../config/secret.js";
 import { authorizationHeader, formatSdkDate } from "./aksk-signer.js";
 
 export interface OutgoingRequest {
