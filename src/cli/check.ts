@@ -42,8 +42,10 @@ export async function runCheck(
   io: CliIo,
   signals: Pick<NodeJS.Process, "on" | "off">,
 ): Promise<number> {
+  const abort = new AbortController();
   const polling = createPolling({
     config,
+    signal: abort.signal,
     logLevel: options.logLevel,
     logDestination: { write: (line: string) => io.stderr(line) },
     ...(options.retry ? { retry: options.retry } : {}),
@@ -67,7 +69,6 @@ export async function runCheck(
     now: polling.now,
   });
 
-  const abort = new AbortController();
   const onSignal = (): void => {
     abort.abort();
   };

@@ -39,7 +39,9 @@ const SERVER_GRACE_MS = 2_000;
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
-  const polling = createPolling(options);
+  // Aborts the running poll at shutdown, and with it every wait for a rate-limit slot.
+  const abort = new AbortController();
+  const polling = createPolling({ ...options, signal: abort.signal });
   const { logger, metrics, sources, now } = polling;
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
   const renderer = new SnapshotRenderer({
@@ -85,7 +87,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   logListening(logger, server.address, config);
 
-  const abort = new AbortController();
   const schedule = new PollScheduler({
     schedule: config.pollSchedule,
     poller,

@@ -20,6 +20,8 @@ export interface PollingOptions {
   /** Overrides config.logLevel (check keeps stderr quiet unless asked). */
   readonly logLevel?: LogLevel;
   readonly retry?: RetryPolicy;
+  /** The owner's stop: aborted when the program stops, it ends waits for a rate-limit slot. */
+  readonly signal?: AbortSignal;
   /** Unix seconds, fractional. */
   readonly now?: () => number;
 }
@@ -48,7 +50,7 @@ export function createPolling(options: PollingOptions): Polling {
     config.targets.some((target) => target.sources.includes(name)),
   );
   const metrics = createLiveMetrics({ sources: polled, version: VERSION });
-  const connections = openCloudConnections(config.download);
+  const connections = openCloudConnections(config.download, options.signal);
   const targetDeps = {
     config,
     logger,

@@ -75,6 +75,7 @@ export function buildTargetSources(target: TargetConfig, deps: TargetDependencie
   const log = logger.child({ target: target.label, region: target.region });
   const clientOptions = (authenticator: Authenticator): CloudClientOptions => ({
     dispatcher: deps.connections.api,
+    stopSignal: deps.connections.stopSignal,
     timeoutMs: config.httpTimeoutMs,
     authenticator,
     userAgent: deps.userAgent,

@@ -11,16 +11,22 @@ export interface CloudConnections {
   readonly api: Dispatcher;
   /** For DownloadPolicy.agent, with the allow list given to openCloudConnections. */
   readonly downloads: Dispatcher;
+  /** Aborted when the program stops (CloudClientOptions.stopSignal). */
+  readonly stopSignal: AbortSignal | undefined;
   /** Closes both pools at once; a request still open is cut. Safe to call more than once. */
   close(): Promise<void>;
 }
 
-export function openCloudConnections(downloadPolicy: LinkPolicy): CloudConnections {
+export function openCloudConnections(
+  downloadPolicy: LinkPolicy,
+  stopSignal?: AbortSignal,
+): CloudConnections {
   const api = new Agent();
   const downloads = createDownloadAgent(downloadPolicy);
   return {
     api,
     downloads,
+    stopSignal,
     // destroy(), not close(): by now every poll has ended or been aborted, so a request still
     // open belongs to a poll whose result is discarded; waiting for it would only delay exit.
     close: async () => {

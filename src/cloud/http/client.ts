@@ -64,6 +64,8 @@ export interface CloudClientOptions {
   readonly maxResponseBytes?: number;
   /** Most requests per second per service (each attempt counts); unlimited when absent. */
   readonly rateLimitPerSecond?: number;
+  /** Aborted when the program stops: requests waiting for a rate-limit slot give up at once. */
+  readonly stopSignal?: AbortSignal;
   /** Called once per HTTP attempt, retries included. */
   readonly onAttempt?: (attempt: AttemptRecord) => void;
   /** Called for every 429 answer, also those a retry then got past. */
@@ -126,7 +128,7 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     maxBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
     hostHints: options.hostHints,
   };
-  const waitForSlot = createRateLimiter(options.rateLimitPerSecond);
+  const waitForSlot = createRateLimiter(options.rateLimitPerSecond, options.stopSignal);
 
   const requestJson = async (request: FullJsonRequest): Promise<JsonResponse> => {
     const method = request.method ?? "GET";
@@ -138,7 +140,8 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     let renewed = false;
     for (let retries = 0; ;) {
       request.signal?.throwIfAborted();
-      await waitForSlot(request.service, request.signal);
+      await waitForSlot(request.service);
+      request.signal?.throwIfAborted();
       const headers = baseHeaders(options.userAgent, body !== undefined);
       // Header names lower-cased: renewAfterUnauthorized reads them back that way.
       if (authenticate)
