@@ -9,6 +9,7 @@ import type { RetryPolicy } from "../cloud/http-client.js";
 import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
+import { SOURCES } from "../sources/index.js";
 import { buildStatusModel } from "../status/model.js";
 import { effectiveThresholds, fixedThresholds } from "../status/severity.js";
 import { checkVerdict } from "../status/verdict.js";
@@ -88,6 +89,7 @@ export async function runCheck(
 
   const model = buildStatusModel({
     snapshot: poller.snapshot,
+    sources: SOURCES,
     version: VERSION,
     now: polling.now(),
     nextPollSeconds: null,

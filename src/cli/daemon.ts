@@ -10,6 +10,7 @@ import { SnapshotRenderer } from "../metrics/snapshot-renderer.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
+import { SOURCES } from "../sources/index.js";
 import { buildStatusModel } from "../status/model.js";
 import { effectiveThresholds } from "../status/severity.js";
 import { VERSION } from "../version.js";
@@ -75,6 +76,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const next = scheduler?.nextRun() ?? null;
       return buildStatusModel({
         snapshot: poller.snapshot,
+        sources: SOURCES,
         version: VERSION,
         now: now(),
         nextPollSeconds: next ? next.getTime() / 1000 : null,
