@@ -112,40 +112,42 @@ async function handle(
       );
       return;
     }
-    case "/": {
-      const format = url.searchParams.get("format") ?? "html";
-      if (format === "json") {
-        send(
-          response,
-          200,
-          "application/json; charset=utf-8",
-          `${JSON.stringify(statusToJson(options.status()), null, 2)}\n`,
-          method === "HEAD",
-        );
-      } else if (format === "html") {
-        response.setHeader("content-security-policy", STATUS_PAGE_CSP);
-        response.setHeader("referrer-policy", "no-referrer");
-        response.setHeader("x-frame-options", "DENY");
-        send(
-          response,
-          200,
-          "text/html; charset=utf-8",
-          renderStatusPage(options.status()),
-          method === "HEAD",
-        );
-      } else {
-        send(
-          response,
-          400,
-          "text/plain; charset=utf-8",
-          "unknown format: use format=html or format=json\n",
-          method === "HEAD",
-        );
-      }
+    case "/":
+      sendStatus(options, url.searchParams.get("format") ?? "html", response, method === "HEAD");
       return;
-    }
     default:
       send(response, 404, "text/plain; charset=utf-8", "not found\n", method === "HEAD");
+  }
+}
+
+/** The status page, or its JSON with `?format=json`. */
+function sendStatus(
+  options: HttpServerOptions,
+  format: string,
+  response: ServerResponse,
+  headOnly: boolean,
+): void {
+  if (format === "json") {
+    send(
+      response,
+      200,
+      "application/json; charset=utf-8",
+      `${JSON.stringify(statusToJson(options.status()), null, 2)}\n`,
+      headOnly,
+    );
+  } else if (format === "html") {
+    response.setHeader("content-security-policy", STATUS_PAGE_CSP);
+    response.setHeader("referrer-policy", "no-referrer");
+    response.setHeader("x-frame-options", "DENY");
+    send(response, 200, "text/html; charset=utf-8", renderStatusPage(options.status()), headOnly);
+  } else {
+    send(
+      response,
+      400,
+      "text/plain; charset=utf-8",
+      "unknown format: use format=html or format=json\n",
+      headOnly,
+    );
   }
 }
 
