@@ -12,7 +12,7 @@ import type {
   SourceRow,
   StatusModel,
 } from "../status/model.js";
-import { SEVERITIES, type Severity } from "../status/severity.js";
+import { SEVERITIES, type CcmUser, type Severity, type Usage } from "../status/severity.js";
 import { escapeHtml } from "./html.js";
 import { STATUS_SCRIPT, STATUS_STYLE } from "./status-assets.js";
 
@@ -179,34 +179,46 @@ const ROLE_LABELS = { default: "default", sni: "SNI", client_ca: "client CA" } a
 const STORED = (title: string): string =>
   `<td data-sort="0"><span class="stored" title="${t(title)}">stored only</span></td>`;
 
-/** Who uses the certificate, as severity.ts decided it: stored, unknown and assumed said so. */
+/**
+ * Who uses the certificate, as severity.ts decided it: stored, unknown and assumed said so. Read
+ * from what the row holds, not from its source's name: its users (a CCM certificate), its
+ * listeners (an ELB certificate), else the resource itself serves it (a GeminiDB instance).
+ */
 function usageCell(row: CertificateRow): string {
   if (row.usage === "unknown") {
     return '<td data-sort="-1"><span class="sub" title="The listener list has not been read yet; judged as in use">unknown</span></td>';
   }
-  if (row.source === "geminidb") {
-    return '<td data-sort="1"><span title="The instance serves this CA">instance</span></td>';
+  if (row.usedBy !== null) return usersCell(row.usage, row.usedBy);
+  if (row.listeners !== null || row.usage === "stored") {
+    return listenersCell(row.usage, row.listeners);
   }
-  if (row.source === "elb") {
-    const uses = row.listeners ?? [];
-    if (row.usage === "stored") {
-      return STORED(
-        uses.length === 0 && row.listeners !== null
-          ? "No ELB listener uses this certificate"
-          : "Listed in HWCERT_STORED_CERTIFICATES",
-      );
-    }
-    const items = uses
-      .map((use) => {
-        const port = use.port === null ? "" : ` ${use.port}`;
-        return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
-      })
-      .join("");
-    const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
-    return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+  const noun = SOURCE_CATALOGUE[row.source].resourceNoun;
+  return `<td data-sort="1"><span title="The ${noun} serves this CA">${noun}</span></td>`;
+}
+
+/** An ELB certificate: only stored, or the listeners that use it. */
+function listenersCell(usage: Usage, listeners: CertificateRow["listeners"]): string {
+  const uses = listeners ?? [];
+  if (usage === "stored") {
+    return STORED(
+      uses.length === 0 && listeners !== null
+        ? "No ELB listener uses this certificate"
+        : "Listed in HWCERT_STORED_CERTIFICATES",
+    );
   }
-  const users = row.usedBy ?? [];
-  if (row.usage === "stored") {
+  const items = uses
+    .map((use) => {
+      const port = use.port === null ? "" : ` ${use.port}`;
+      return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
+    })
+    .join("");
+  const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
+  return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+}
+
+/** A CCM certificate: only stored, assumed in use, or the resources that use it. */
+function usersCell(usage: Usage, users: readonly CcmUser[]): string {
+  if (usage === "stored") {
     return STORED(
       "Listed in HWCERT_STORED_CERTIFICATES; no ELB certificate or GeminiDB instance uses it",
     );
