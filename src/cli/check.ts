@@ -9,6 +9,7 @@ import type { RetryPolicy } from "../cloud/http/retry.js";
 import type { Config, LogLevel } from "../config/config.js";
 import { Poller } from "../poll/poller.js";
 import { renderCheckJson, renderCheckReport } from "../status/check-report.js";
+import { SOURCES } from "../sources/index.js";
 import { buildStatusModel, type StatusModel } from "../status/model.js";
 import { effectiveThresholds, fixedThresholds } from "../status/severity.js";
 import { checkVerdict } from "../status/verdict.js";
@@ -111,6 +112,7 @@ function checkModel(
   polling: Polling,
 ): StatusModel {
   return buildStatusModel({
+    sources: SOURCES,
     snapshot,
     version: VERSION,
     now: polling.now(),

@@ -11,6 +11,7 @@ import { SnapshotRenderer } from "../metrics/snapshot-renderer.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
+import { SOURCES } from "../sources/index.js";
 import { buildStatusModel, type StatusModel } from "../status/model.js";
 import { effectiveThresholds } from "../status/severity.js";
 import { VERSION } from "../version.js";
@@ -153,6 +154,7 @@ function liveStatus(
 ): StatusModel {
   const next = scheduler?.nextRun() ?? null;
   return buildStatusModel({
+    sources: SOURCES,
     snapshot: poller.snapshot,
     version: VERSION,
     now: polling.now(),

@@ -14,6 +14,8 @@ import { CCM_STATUSES } from "../sources/ccm/snapshot.js";
 import { LISTENER_ROLES, type ListenerBinding } from "../sources/elb/snapshot.js";
 import { linkKey, type CaLinkState } from "../sources/geminidb/snapshot.js";
 import { resourceProblems } from "../poll/resource-problems.js";
+import { moduleOf } from "../source-names.js";
+import { SOURCES } from "../sources/index.js";
 import { resourceUsage, type CcmUser } from "../status/severity.js";
 import { METRICS } from "./contract.js";
 import type { TextWriter } from "./text-writer.js";
@@ -311,7 +313,7 @@ export function familyDefinitions(options: RenderOptions = {}): readonly FamilyD
       fill: (source, family, context) => {
         const usageContext = { storedCertificates, ccmUsers: context.ccmUsers };
         forEachResourceId(source, (id) => {
-          const usage = resourceUsage(source, id, usageContext);
+          const usage = resourceUsage(moduleOf(SOURCES, source), source, id, usageContext);
           if (usage === "unknown") return;
           family.set(
             [source.source, source.region, source.projectId, id],
@@ -449,7 +451,7 @@ export function familyDefinitions(options: RenderOptions = {}): readonly FamilyD
       spec: METRICS.resourceProblem,
       fill: (source, family) => {
         let resourceId: string | null = null;
-        for (const problem of resourceProblems(source)) {
+        for (const problem of resourceProblems(moduleOf(SOURCES, source), source)) {
           // A resource's problems are adjacent; two links failing alike are one series.
           if (resourceId !== null && problem.resourceId !== resourceId) family.endResource();
           resourceId = problem.resourceId;

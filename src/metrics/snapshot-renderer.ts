@@ -14,6 +14,7 @@
 //   the exposition reuses their gzip member too.
 
 import type { SourceSnapshot, Snapshot } from "../poll/snapshot.js";
+import { SOURCES } from "../sources/index.js";
 import { ccmCertificateUsers } from "../status/severity.js";
 import {
   Family,
@@ -126,7 +127,7 @@ function snapshotContext(snapshot: Snapshot): RenderContext {
   let ccmUsers: RenderContext["ccmUsers"] | undefined;
   return {
     get ccmUsers() {
-      ccmUsers ??= ccmCertificateUsers(snapshot.sources);
+      ccmUsers ??= ccmCertificateUsers(SOURCES, snapshot.sources);
       return ccmUsers;
     },
   };

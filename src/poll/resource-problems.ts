@@ -1,18 +1,25 @@
 // The per-resource problems of one source snapshot as one flat list: what
 // hwcert_resource_problem exports, what the status model lists and what the problem log compares
 // from poll to poll, so the three never disagree. Pure: it reads the problems the pollers stored
-// with each resource and decides nothing itself.
+// with each resource, through the source's module (never by source name), and decides nothing.
 
 import type { BundleIssue } from "../certs/types.js";
-import type { ResourceProblem, SourceSnapshot } from "./snapshot.js";
+import { assertModuleOf, type SourceName } from "../source-names.js";
+import type { ResourceProblem, SourceSnapshotBase } from "./snapshot.js";
 
-/** What kind of resource a problem belongs to, by source. */
-export const RESOURCE_KINDS = {
-  elb: "elb_certificate",
-  geminidb: "geminidb_instance",
-  ccm: "ccm_certificate",
-} as const;
-export type ResourceKind = (typeof RESOURCE_KINDS)[keyof typeof RESOURCE_KINDS];
+/** A resource as the problem list reads it (a ResourceView, src/sources/source.ts). */
+export interface ProblemResource {
+  readonly id: string;
+  readonly name: string;
+  /** In a stable order; `category` names the failing part (a link category) or is "". */
+  readonly problems: readonly (ResourceProblem & { readonly category: string })[];
+}
+
+/** What the problem list needs of a source module. */
+export interface ProblemSource<S extends SourceSnapshotBase = SourceSnapshotBase> {
+  readonly name: SourceName;
+  resources(snapshot: S): Iterable<ProblemResource>;
+}
 
 export interface LocatedProblem extends ResourceProblem {
   readonly resourceId: string;
@@ -23,31 +30,22 @@ export interface LocatedProblem extends ResourceProblem {
 
 /**
  * Every problem of the source's resources, resource by resource in the snapshot's order (a
- * resource's problems are adjacent). Resources without problems cost one check each.
+ * resource's problems are adjacent). `module` must be the snapshot's own (see moduleOf).
  */
-export function resourceProblems(source: SourceSnapshot): LocatedProblem[] {
+export function resourceProblems<S extends SourceSnapshotBase>(
+  module: ProblemSource<S>,
+  source: S,
+): LocatedProblem[] {
+  assertModuleOf(module, source);
   const found: LocatedProblem[] = [];
-  if (source.source === "geminidb") {
-    for (const instance of source.instances.values()) {
-      for (const link of instance.links) {
-        if (link.problem === null) continue;
-        found.push({
-          resourceId: instance.id,
-          resourceName: instance.name,
-          category: link.category,
-          ...link.problem,
-        });
-      }
-    }
-    return found;
-  }
-  for (const certificate of source.certificates.values()) {
-    for (const problem of certificate.problems) {
+  for (const resource of module.resources(source)) {
+    for (const problem of resource.problems) {
       found.push({
-        resourceId: certificate.id,
-        resourceName: certificate.name,
-        category: "",
-        ...problem,
+        resourceId: resource.id,
+        resourceName: resource.name,
+        category: problem.category,
+        reason: problem.reason,
+        message: problem.message,
       });
     }
   }

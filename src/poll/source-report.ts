@@ -9,6 +9,8 @@ import type { Logger } from "../log/logger.js";
 import type { SourcePollDependencies } from "./poller.js";
 import { logProblemChanges } from "./problem-log.js";
 import { resourceProblems } from "./resource-problems.js";
+import { moduleOf } from "../source-names.js";
+import { SOURCES } from "../sources/index.js";
 import type { SourceSnapshot } from "./snapshot.js";
 
 export interface SourceReport {
@@ -56,7 +58,8 @@ export function sourceReport(
     },
     skipped: () => skipped,
     logProblems: (previous, next) => {
-      logProblemChanges(log, resourceProblems(previous), resourceProblems(next));
+      const module = moduleOf(SOURCES, next);
+      logProblemChanges(log, resourceProblems(module, previous), resourceProblems(module, next));
     },
   };
 }

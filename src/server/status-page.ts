@@ -4,7 +4,7 @@
 // markup or bidirectional tricks shows as the text it is.
 
 import { formatDays, formatRelative, formatTimestamp } from "../status/format.js";
-import type { ResourceKind } from "../poll/resource-problems.js";
+import { SOURCE_CATALOGUE } from "../source-names.js";
 import type {
   CertificateRow,
   InstanceRow,
@@ -12,7 +12,7 @@ import type {
   SourceRow,
   StatusModel,
 } from "../status/model.js";
-import { SEVERITIES, type Severity } from "../status/severity.js";
+import { SEVERITIES, type CcmUser, type Severity, type Usage } from "../status/severity.js";
 import { escapeHtml } from "./html.js";
 import { STATUS_SCRIPT, STATUS_STYLE } from "./status-assets.js";
 
@@ -23,8 +23,6 @@ const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   notice: "Notice",
   ok: "OK",
 };
-
-const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB", ccm: "CCM" } as const;
 
 /** Escaped text. */
 const t = (text: string): string => escapeHtml(text);
@@ -169,7 +167,7 @@ function certificateRow(row: CertificateRow, index: number): string {
 <td class="num" data-sort="${row.secondsLeft}">${t(days)}</td>\
 <td class="nowrap" data-sort="${row.notAfter}"><time>${t(formatTimestamp(row.notAfter).replace(/ UTC$/, ""))}</time></td>\
 <td data-sort="${t(row.resourceName)}">${u(row.resourceName)}<span class="sub id" title="${t(row.resourceId)}">${u(row.resourceId)}</span></td>\
-<td class="nowrap" data-sort="${t(row.source)}">${SOURCE_LABELS[row.source]}<span class="sub">${u(row.resourceType)}</span>${managedBy}</td>\
+<td class="nowrap" data-sort="${t(row.source)}">${SOURCE_CATALOGUE[row.source].label}<span class="sub">${u(row.resourceType)}</span>${managedBy}</td>\
 <td data-sort="${t(`${row.region} ${row.projectId}`)}">${u(row.region)}<span class="sub id" title="${t(row.projectId)}">${u(row.projectId || "(unknown project)")}</span></td>\
 <td data-sort="${t(row.subjectCn)}">${u(row.subjectCn)}${issuer}</td>\
 <td class="nowrap" data-sort="${t(row.chainPosition ?? "~")}">${chain}</td>\
@@ -181,34 +179,46 @@ const ROLE_LABELS = { default: "default", sni: "SNI", client_ca: "client CA" } a
 const STORED = (title: string): string =>
   `<td data-sort="0"><span class="stored" title="${t(title)}">stored only</span></td>`;
 
-/** Who uses the certificate, as severity.ts decided it: stored, unknown and assumed said so. */
+/**
+ * Who uses the certificate, as severity.ts decided it: stored, unknown and assumed said so. Read
+ * from what the row holds, not from its source's name: its users (a CCM certificate), its
+ * listeners (an ELB certificate), else the resource itself serves it (a GeminiDB instance).
+ */
 function usageCell(row: CertificateRow): string {
   if (row.usage === "unknown") {
     return '<td data-sort="-1"><span class="sub" title="The listener list has not been read yet; judged as in use">unknown</span></td>';
   }
-  if (row.source === "geminidb") {
-    return '<td data-sort="1"><span title="The instance serves this CA">instance</span></td>';
+  if (row.usedBy !== null) return usersCell(row.usage, row.usedBy);
+  if (row.listeners !== null || row.usage === "stored") {
+    return listenersCell(row.usage, row.listeners);
   }
-  if (row.source === "elb") {
-    const uses = row.listeners ?? [];
-    if (row.usage === "stored") {
-      return STORED(
-        uses.length === 0 && row.listeners !== null
-          ? "No ELB listener uses this certificate"
-          : "Listed in HWCERT_STORED_CERTIFICATES",
-      );
-    }
-    const items = uses
-      .map((use) => {
-        const port = use.port === null ? "" : ` ${use.port}`;
-        return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
-      })
-      .join("");
-    const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
-    return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+  const noun = SOURCE_CATALOGUE[row.source].resourceNoun;
+  return `<td data-sort="1"><span title="The ${noun} serves this CA">${noun}</span></td>`;
+}
+
+/** An ELB certificate: only stored, or the listeners that use it. */
+function listenersCell(usage: Usage, listeners: CertificateRow["listeners"]): string {
+  const uses = listeners ?? [];
+  if (usage === "stored") {
+    return STORED(
+      uses.length === 0 && listeners !== null
+        ? "No ELB listener uses this certificate"
+        : "Listed in HWCERT_STORED_CERTIFICATES",
+    );
   }
-  const users = row.usedBy ?? [];
-  if (row.usage === "stored") {
+  const items = uses
+    .map((use) => {
+      const port = use.port === null ? "" : ` ${use.port}`;
+      return `<li>${ROLE_LABELS[use.role]} · ${u(use.listenerName || use.listenerId)}<span class="sub">${u(use.protocol)}${t(port)}${use.loadBalancerId ? ` · ${u(use.loadBalancerId)}` : ""}</span></li>`;
+    })
+    .join("");
+  const count = `${uses.length} listener${uses.length === 1 ? "" : "s"}`;
+  return `<td data-sort="${uses.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
+}
+
+/** A CCM certificate: only stored, assumed in use, or the resources that use it. */
+function usersCell(usage: Usage, users: readonly CcmUser[]): string {
+  if (usage === "stored") {
     return STORED(
       "Listed in HWCERT_STORED_CERTIFICATES; no ELB certificate or GeminiDB instance uses it",
     );
@@ -219,29 +229,24 @@ function usageCell(row: CertificateRow): string {
   const items = users
     .map(
       (user) =>
-        `<li>${SOURCE_LABELS[user.source]} · ${u(user.resourceName || user.resourceId)}<span class="sub">${u(user.region)} · ${u(user.projectId)}</span></li>`,
+        `<li>${SOURCE_CATALOGUE[user.source].label} · ${u(user.resourceName || user.resourceId)}<span class="sub">${u(user.region)} · ${u(user.projectId)}</span></li>`,
     )
     .join("");
   const count = `${users.length} user${users.length === 1 ? "" : "s"}`;
   return `<td data-sort="${users.length}"><details class="uses"><summary>${count}</summary><ul>${items}</ul></details></td>`;
 }
 
-const RESOURCE_LABELS: Readonly<Record<ResourceKind, string>> = {
-  elb_certificate: "ELB certificate",
-  geminidb_instance: "GeminiDB instance",
-  ccm_certificate: "CCM certificate",
-};
-
 /** What could not be read: whole sources and single resources, each named. */
 function problemSection(problems: readonly Problem[]): string {
   if (problems.length === 0) return "";
   const rows = problems.map((problem) => {
     const resource = problem.resource;
+    const { label, resourceNoun } = SOURCE_CATALOGUE[problem.source];
     const what =
       resource === null
-        ? `The whole source<span class="sub">${SOURCE_LABELS[problem.source]}</span>`
+        ? `The whole source<span class="sub">${label}</span>`
         : `${u(resource.name)}<span class="sub id" title="${t(resource.id)}">${u(resource.id)}</span>\
-<span class="sub">${RESOURCE_LABELS[resource.kind]}${resource.category ? ` · link ${u(resource.category)}` : ""}</span>`;
+<span class="sub">${label} ${resourceNoun}${resource.category ? ` · link ${u(resource.category)}` : ""}</span>`;
     return `<tr class="down"><td>${what}</td>\
 <td>${u(problem.region)}<span class="sub id" title="${t(problem.projectId)}">${u(problem.projectId || "(unknown project)")}</span></td>\
 <td><code>${t(problem.reason ?? "unknown")}</code></td><td>${u(problem.message)}</td></tr>`;
@@ -264,7 +269,7 @@ function sourceSection(sources: readonly SourceRow[], now: number): string {
     const error = source.lastError
       ? `<code>${t(source.lastError.reason)}</code> ${u(source.lastError.message)}`
       : "—";
-    return `<tr class="${state}"><td>${SOURCE_LABELS[source.source]}</td>\
+    return `<tr class="${state}"><td>${SOURCE_CATALOGUE[source.source].label}</td>\
 <td>${u(source.region)}<span class="sub id" title="${t(source.projectId)}">${u(source.projectId || "(unknown project)")}</span></td>\
 <td><span class="badge">${label}</span></td>\
 <td class="nowrap">${t(formatTimestamp(source.lastSuccessSeconds))}<span class="sub">${t(formatRelative(source.lastSuccessSeconds, now))}</span></td>\

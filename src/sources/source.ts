@@ -7,6 +7,8 @@
 import type { ParsedCertificate } from "../certs/types.js";
 import type { ResourceProblem, SourceKey, SourceSnapshotBase } from "../poll/snapshot.js";
 import type { SourceName } from "../source-names.js";
+import type { SourceRows } from "../status/rows.js";
+import type { Usage, UsageContext } from "../status/severity.js";
 
 /**
  * One resource of a source (an ELB certificate, a GeminiDB instance, a CCM certificate) as the
@@ -39,4 +41,16 @@ export interface SourceModule<S extends SourceSnapshotBase = SourceSnapshotBase>
   initialSnapshot(location: SourceLocation): S;
   /** Every resource of a snapshot, in the snapshot's order. */
   resources(snapshot: S): Iterable<ResourceView>;
+
+  /**
+   * Whether one of its resources is in use, for the page, `check` and hwcert_resource_in_use:
+   * the source gathers its facts, status/severity.ts decideUsage decides.
+   */
+  usage(snapshot: S, resourceId: string, context: UsageContext): Usage;
+
+  /**
+   * Its part of the status model: what each certificate row is (status/rows.ts judges it) and,
+   * for GeminiDB, the instances' CA link rows.
+   */
+  rows(snapshot: S, context: UsageContext): SourceRows;
 }

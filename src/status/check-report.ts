@@ -3,9 +3,9 @@
 // verdict in, text out. Cloud names are made terminal-safe; colour only when the caller says
 // stdout can show it. The JSON form is statusToJson plus the verdict.
 
-import type { ResourceKind } from "../poll/resource-problems.js";
+import { SOURCE_CATALOGUE } from "../source-names.js";
 import { formatDays, formatTimestamp } from "./format.js";
-import type { Problem, StatusModel } from "./model.js";
+import type { CertificateRow, Problem, StatusModel } from "./model.js";
 import { statusToJson } from "./json.js";
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from "./terminal-text.js";
 import type { Severity, Usage } from "./severity.js";
@@ -47,76 +47,28 @@ const ANSI: Readonly<Record<Severity | CheckVerdict["status"], string>> = {
 };
 const RESET = "\u001b[0m";
 
-const SOURCE_LABELS = { elb: "ELB", geminidb: "GeminiDB", ccm: "CCM" } as const;
+type Paint = (text: string, tone: Severity | CheckVerdict["status"]) => string;
+
+const HEADER = [
+  "STATUS",
+  "DAYS",
+  "NOT AFTER",
+  "SOURCE",
+  "USE",
+  "CERTIFICATE",
+  "SUBJECT CN",
+  "CHAIN",
+  "REGION",
+  "PROJECT",
+] as const;
 
 export function renderCheckReport(
   model: StatusModel,
   verdict: CheckVerdict,
   options: CheckReportOptions,
 ): string {
-  const paint = (text: string, tone: Severity | CheckVerdict["status"]): string =>
-    options.colour ? `${ANSI[tone]}${text}${RESET}` : text;
-  const cell = (text: string): string => truncateToWidth(terminalSafe(text), MAX_COLUMN_WIDTH);
-
-  const header = [
-    "STATUS",
-    "DAYS",
-    "NOT AFTER",
-    "SOURCE",
-    "USE",
-    "CERTIFICATE",
-    "SUBJECT CN",
-    "CHAIN",
-    "REGION",
-    "PROJECT",
-  ];
-  const rows = model.certificates.map((row) => ({
-    severity: row.severity,
-    cells: [
-      LABELS[row.severity],
-      formatDays(row.secondsLeft),
-      formatTimestamp(row.notAfter),
-      SOURCE_LABELS[row.source],
-      USAGE_LABELS[row.usage],
-      cell(row.resourceName || row.resourceId),
-      cell(row.subjectCn || "-"),
-      row.kind === "expire_time"
-        ? "expire_time (API)"
-        : row.kind === "ccm"
-          ? cell(`ccm ${row.ccmStatus ?? ""}`.trim())
-          : (row.chainPosition ?? "-"),
-      cell(row.region),
-      cell(row.projectId || "?"),
-    ],
-  }));
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => displayWidth(row.cells[column] ?? ""))),
-  );
-  const line = (cells: readonly string[], severity?: Severity): string =>
-    cells
-      .map((text, column) => {
-        const padded = padToWidth(text, widths[column] ?? 0, column === 1 ? "right" : "left");
-        return column === 0 && severity ? paint(padded, severity) : padded;
-      })
-      .join("  ")
-      .trimEnd();
-
-  const out: string[] = [];
-  if (rows.length === 0) {
-    out.push("No certificates found.");
-  } else {
-    out.push(line(header), ...rows.map((row) => line(row.cells, row.severity)));
-  }
-  if (model.problems.length > 0) {
-    out.push("", "Could not read:");
-    for (const problem of model.problems) {
-      const where = `${SOURCE_LABELS[problem.source]} ${problem.projectId || "?"}/${problem.region}`;
-      const what = problem.resource ? ` ${resourceLabel(problem.resource)}` : "";
-      out.push(
-        `  ${terminalSafe(`${where}${what}: ${problem.reason ?? "unknown"}: ${problem.message}`)}`,
-      );
-    }
-  }
+  const paint: Paint = (text, tone) => (options.colour ? `${ANSI[tone]}${text}${RESET}` : text);
+  const out = [...certificateTable(model.certificates, paint), ...problemLines(model.problems)];
   const counts = model.counts;
   const fixed = options.fixedDays;
   out.push(
@@ -133,17 +85,62 @@ export function renderCheckReport(
   return `${out.join("\n")}\n`;
 }
 
-const RESOURCE_NOUNS: Readonly<Record<ResourceKind, string>> = {
-  elb_certificate: "certificate",
-  geminidb_instance: "instance",
-  ccm_certificate: "certificate",
-};
+/** The certificate table, columns as wide as their widest cell; the status column painted. */
+function certificateTable(certificates: readonly CertificateRow[], paint: Paint): string[] {
+  if (certificates.length === 0) return ["No certificates found."];
+  const cell = (text: string): string => truncateToWidth(terminalSafe(text), MAX_COLUMN_WIDTH);
+  const rows = certificates.map((row) => ({
+    severity: row.severity,
+    cells: [
+      LABELS[row.severity],
+      formatDays(row.secondsLeft),
+      formatTimestamp(row.notAfter),
+      SOURCE_CATALOGUE[row.source].label,
+      USAGE_LABELS[row.usage],
+      cell(row.resourceName || row.resourceId),
+      cell(row.subjectCn || "-"),
+      row.kind === "expire_time"
+        ? "expire_time (API)"
+        : row.kind === "ccm"
+          ? cell(`ccm ${row.ccmStatus ?? ""}`.trim())
+          : (row.chainPosition ?? "-"),
+      cell(row.region),
+      cell(row.projectId || "?"),
+    ],
+  }));
+  const widths = HEADER.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => displayWidth(row.cells[column] ?? ""))),
+  );
+  const line = (cells: readonly string[], severity?: Severity): string =>
+    cells
+      .map((text, column) => {
+        const padded = padToWidth(text, widths[column] ?? 0, column === 1 ? "right" : "left");
+        return column === 0 && severity ? paint(padded, severity) : padded;
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(HEADER), ...rows.map((row) => line(row.cells, row.severity))];
+}
+
+/** `Could not read:` and one line per problem, each naming its source and resource. */
+function problemLines(problems: readonly Problem[]): string[] {
+  if (problems.length === 0) return [];
+  return [
+    "",
+    "Could not read:",
+    ...problems.map((problem) => {
+      const where = `${SOURCE_CATALOGUE[problem.source].label} ${problem.projectId || "?"}/${problem.region}`;
+      const what = problem.resource ? ` ${resourceLabel(problem, problem.resource)}` : "";
+      return `  ${terminalSafe(`${where}${what}: ${problem.reason ?? "unknown"}: ${problem.message}`)}`;
+    }),
+  ];
+}
 
 /** `certificate web-cert (cert-1)`, `instance orders (db-1) link international`. */
-function resourceLabel(resource: NonNullable<Problem["resource"]>): string {
+function resourceLabel(problem: Problem, resource: NonNullable<Problem["resource"]>): string {
   const named = resource.name ? `${resource.name} (${resource.id})` : resource.id;
   const link = resource.category ? ` link ${resource.category}` : "";
-  return `${RESOURCE_NOUNS[resource.kind]} ${named}${link}`;
+  return `${SOURCE_CATALOGUE[problem.source].resourceNoun} ${named}${link}`;
 }
 
 export function renderCheckJson(

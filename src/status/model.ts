@@ -1,82 +1,38 @@
 // Builds the status model, the one view of a poll's results that the status page, its JSON and
 // the `check` command all render: every certificate with its time left, usage and severity (as
 // severity.ts decides them), each source's health, each GeminiDB instance's CA links, and what
-// could not be read. Pure: the snapshot, the time and the threshold rule come in; no I/O, no
-// clock, no formatting.
+// could not be read. Generic: each source's module (injected) says what its rows are; nothing
+// here knows a source by name. Pure: no I/O, no clock, no formatting.
 
-import type { ChainPosition, ParsedCertificate } from "../certs/types.js";
-import { resourceCount, type Snapshot, type SourceSnapshot } from "../poll/snapshot.js";
+import type { ChainPosition } from "../certs/types.js";
+import type { Snapshot, SourceSnapshotBase } from "../poll/snapshot.js";
 import {
-  linkKey,
-  type CertificateOrigin,
-  type GeminiDbSourceSnapshot,
-} from "../sources/geminidb/snapshot.js";
-import { type CcmCertificateState, type CcmSourceSnapshot } from "../sources/ccm/snapshot.js";
-import { type ElbSourceSnapshot, type ListenerBinding } from "../sources/elb/snapshot.js";
-import { RESOURCE_KINDS, resourceProblems, type ResourceKind } from "../poll/resource-problems.js";
+  resourceProblems,
+  type ProblemResource,
+  type ProblemSource,
+} from "../poll/resource-problems.js";
 import type { ErrorReason } from "../reasons.js";
-import type { SourceName } from "../source-names.js";
+import { moduleOf, SOURCE_CATALOGUE, type ResourceKind, type SourceName } from "../source-names.js";
+import { judgeRow, type CertificateRow, type InstanceRow, type SourceRows } from "./rows.js";
 import {
   ccmCertificateUsers,
-  decideSeverity,
-  resourceUsage,
   SEVERITIES,
-  statusAlarm,
-  type CcmUser,
+  type CcmUserResource,
   type ExpiryThresholds,
   type Severity,
-  type Usage,
   type UsageContext,
+  type UsageSource,
   type Validity,
 } from "./severity.js";
 
-/**
- * One row of the certificate table: an X.509 certificate, an ELB expire_time alone, or a Cloud
- * Certificate Manager certificate (its API validity; CCM hands out no certificate bytes).
- */
-export interface CertificateRow {
-  readonly source: SourceName;
-  readonly region: string;
-  readonly projectId: string;
-  /** ELB certificate id / GeminiDB instance id, and its name. */
-  readonly resourceId: string;
-  readonly resourceName: string;
-  /** ELB certificate type (`server`, `client`) or GeminiDB datastore type (`cassandra`, …). */
-  readonly resourceType: string;
-  /** `x509`: from the certificate itself; `expire_time`: the ELB API's word only; `ccm`: CCM's. */
-  readonly kind: "x509" | "expire_time" | "ccm";
-  /** null for expire_time rows. */
-  readonly chainPosition: ChainPosition | null;
-  readonly subjectCn: string;
-  readonly issuerCn: string;
-  readonly serialNumber: string;
-  readonly fingerprintSha256: string;
-  /** Unix seconds; notBefore null when unknown. */
-  readonly notBefore: number | null;
-  readonly notAfter: number;
-  readonly secondsLeft: number;
-  readonly thresholds: ExpiryThresholds;
-  /** Whether the resource is in use (severity.ts decideUsage); stored rows never page. */
-  readonly usage: Usage;
-  readonly severity: Severity;
-  /**
-   * ELB: the listeners using the certificate, empty when it is only stored; null when the
-   * listener list has not been read (unknown) and for sources without listeners.
-   */
-  readonly listeners: readonly ListenerBinding[] | null;
-  /**
-   * The Cloud Certificate Manager certificate to renew: the one an ELB certificate is managed
-   * by, or a CCM row's own id. null when none.
-   */
-  readonly ccmCertificateId: string | null;
-  /** CCM rows: the API's status (ISSUED, EXPIRED, …); null for other rows. */
-  readonly ccmStatus: string | null;
-  /**
-   * CCM rows: the ELB certificates and GeminiDB instances that use the certificate, in any
-   * project or region (empty: none seen); null for other rows.
-   */
-  readonly usedBy: readonly CcmUser[] | null;
-}
+export type {
+  CaLinkRow,
+  CertificateDraft,
+  CertificateRow,
+  InstanceRow,
+  ListenerUse,
+  SourceRows,
+} from "./rows.js";
 
 export interface SourceRow {
   readonly source: SourceName;
@@ -89,29 +45,6 @@ export interface SourceRow {
   readonly lastError: { readonly reason: ErrorReason; readonly message: string } | null;
   /** Certificates (ELB) or instances (GeminiDB) currently held. */
   readonly resources: number;
-}
-
-export interface CaLinkRow {
-  readonly category: string;
-  readonly up: boolean;
-  readonly statusCode: number;
-  readonly durationSeconds: number | null;
-  readonly reason: ErrorReason | null;
-  readonly certificates: number;
-}
-
-export interface InstanceRow {
-  readonly region: string;
-  readonly projectId: string;
-  readonly id: string;
-  readonly name: string;
-  readonly datastoreType: string;
-  readonly ssl: "0" | "1" | "";
-  readonly certOrigin: CertificateOrigin;
-  /** The Cloud Certificate Manager certificate the instance uses; null when none. */
-  readonly ccmCertificateId: string | null;
-  /** Empty when not probed (SSL off, or the certificate lives in CCM). */
-  readonly links: readonly CaLinkRow[];
 }
 
 /**
@@ -154,8 +87,21 @@ export interface StatusModel {
   readonly problems: readonly Problem[];
 }
 
+/**
+ * What the status model needs of a source module (src/sources/source.ts SourceModule): its
+ * resources, how their use is judged and what its rows are.
+ */
+export interface StatusSource<
+  S extends SourceSnapshotBase = SourceSnapshotBase,
+> extends UsageSource<S> {
+  resources(snapshot: S): Iterable<ProblemResource & CcmUserResource>;
+  rows(snapshot: S, context: UsageContext): SourceRows;
+}
+
 export interface StatusInput {
-  readonly snapshot: Snapshot;
+  readonly snapshot: Snapshot<SourceSnapshotBase>;
+  /** The module of every source the snapshot may hold (src/sources/index.ts SOURCES). */
+  readonly sources: readonly StatusSource[];
   readonly version: string;
   /** Unix seconds. */
   readonly now: number;
@@ -177,264 +123,37 @@ export interface StatusInput {
   readonly includeStored?: boolean;
 }
 
-/** The resource a certificate row belongs to. */
-interface ResourceRef {
-  readonly id: string;
-  readonly name: string;
-  readonly type: string;
-  readonly listeners: readonly ListenerBinding[] | null;
-}
-
-/** An expire_time within this of a parsed notAfter is that certificate's (no extra row). */
-const SAME_TIME_TOLERANCE_SECONDS = 1;
-
 const CHAIN_ORDER: Readonly<Record<ChainPosition, number>> = { leaf: 0, intermediate: 1, root: 2 };
 
 export function buildStatusModel(input: StatusInput): StatusModel {
   const redact = input.redact ?? ((text: string) => text);
+  const context: UsageContext = {
+    storedCertificates: input.storedCertificates ?? new Set(),
+    ccmUsers: ccmCertificateUsers(input.sources, input.snapshot.sources),
+  };
   const certificates: CertificateRow[] = [];
   const instances: InstanceRow[] = [];
   const sourceProblems: Problem[] = [];
   const perResource: Problem[] = [];
-  const usageContext: UsageContext = {
-    storedCertificates: input.storedCertificates ?? new Set(),
-    ccmUsers: ccmCertificateUsers(input.snapshot.sources),
-  };
-
-  const row = (
-    source: SourceSnapshot,
-    resource: ResourceRef,
-    fields: Pick<
-      CertificateRow,
-      | "kind"
-      | "chainPosition"
-      | "subjectCn"
-      | "issuerCn"
-      | "serialNumber"
-      | "fingerprintSha256"
-      | "notBefore"
-      | "notAfter"
-    >,
-    ccm: Pick<CertificateRow, "ccmCertificateId" | "ccmStatus"> = {
-      ccmCertificateId: null,
-      ccmStatus: null,
-    },
-    ccmState: CcmCertificateState | null = null,
-    /** Whose lifetime sets the thresholds; the row's own validity unless said otherwise. */
-    lifetime: Validity = { notBefore: fields.notBefore, notAfter: fields.notAfter },
-  ): CertificateRow => {
-    const thresholds = input.thresholds(lifetime, resource.id);
-    const secondsLeft = fields.notAfter - input.now;
-    const usage = resourceUsage(source, resource.id, usageContext);
-    const severity = decideSeverity({
-      secondsLeft,
-      thresholds,
-      usage: usage === "stored" && input.includeStored === true ? "in_use" : usage,
-      statusAlarm: statusAlarm(ccmState?.status ?? null),
-    });
-    return {
-      source: source.source,
-      region: source.region,
-      projectId: source.projectId,
-      resourceId: resource.id,
-      resourceName: resource.name,
-      resourceType: resource.type,
-      ...fields,
-      secondsLeft,
-      thresholds,
-      usage,
-      severity,
-      listeners: resource.listeners,
-      ...ccm,
-      usedBy: ccmState === null ? null : (usageContext.ccmUsers.get(resource.id) ?? []),
-    };
-  };
-  const x509Row = (
-    source: SourceSnapshot,
-    resource: ResourceRef,
-    x509: ParsedCertificate,
-    ccmCertificateId: string | null = null,
-  ): CertificateRow =>
-    row(
-      source,
-      resource,
-      {
-        kind: "x509",
-        chainPosition: x509.chainPosition,
-        subjectCn: x509.subjectCn,
-        issuerCn: x509.issuerCn,
-        serialNumber: x509.serialNumber,
-        fingerprintSha256: x509.fingerprintSha256,
-        notBefore: x509.notBefore,
-        notAfter: x509.notAfter,
-      },
-      { ccmCertificateId, ccmStatus: null },
-    );
-
-  const addElb = (source: ElbSourceSnapshot): void => {
-    for (const certificate of source.certificates.values()) {
-      const resource: ResourceRef = {
-        id: certificate.id,
-        name: certificate.name,
-        type: certificate.type,
-        listeners: source.listenerBindings
-          ? (source.listenerBindings.get(certificate.id) ?? [])
-          : null,
-      };
-      const ccm = { ccmCertificateId: certificate.ccmCertificateId, ccmStatus: null };
-      for (const x509 of certificate.certificates) {
-        certificates.push(x509Row(source, resource, x509, certificate.ccmCertificateId));
-      }
-      // The API's expire_time gets a row of its own when no readable certificate accounts for
-      // it: a broken PEM, or one whose leaf is the unreadable part.
-      const expire = certificate.expireTimeSeconds;
-      if (
-        expire !== null &&
-        !certificate.certificates.some(
-          (x509) => Math.abs(x509.notAfter - expire) <= SAME_TIME_TOLERANCE_SECONDS,
-        )
-      ) {
-        const leaf = certificate.certificates.find((x509) => x509.chainPosition === "leaf");
-        certificates.push(
-          row(
-            source,
-            resource,
-            {
-              kind: "expire_time",
-              chainPosition: null,
-              subjectCn: "",
-              issuerCn: "",
-              serialNumber: "",
-              fingerprintSha256: "",
-              notBefore: leaf?.notBefore ?? null,
-              notAfter: expire,
-            },
-            ccm,
-            null,
-            // As the rules: the leaf's own lifetime when there is one (not from its notBefore to
-            // an expire_time that disagrees with it), else the absolute limits.
-            leaf
-              ? { notBefore: leaf.notBefore, notAfter: leaf.notAfter }
-              : { notBefore: null, notAfter: expire },
-          ),
-        );
-      }
-    }
-  };
-
-  const addGeminiDb = (source: GeminiDbSourceSnapshot): void => {
-    for (const instance of source.instances.values()) {
-      const resource: ResourceRef = {
-        id: instance.id,
-        name: instance.name,
-        type: instance.datastoreType,
-        listeners: null,
-      };
-      const seen = new Set<string>();
-      for (const link of instance.links) {
-        for (const x509 of link.certificates) {
-          if (seen.has(x509.fingerprintSha256)) continue;
-          seen.add(x509.fingerprintSha256);
-          certificates.push(x509Row(source, resource, x509));
-        }
-      }
-      instances.push({
-        region: source.region,
-        projectId: source.projectId,
-        id: instance.id,
-        name: instance.name,
-        datastoreType: instance.datastoreType,
-        ssl: instance.ssl,
-        certOrigin: instance.certOrigin,
-        ccmCertificateId: instance.ccmCertificateId,
-        links: instance.links.map((link) => ({
-          category: link.category,
-          up: link.up,
-          statusCode: link.statusCode,
-          durationSeconds: source.linkDurations.get(linkKey(instance.id, link.category)) ?? null,
-          reason: link.reason,
-          certificates: link.certificates.length,
-        })),
-      });
-    }
-  };
-
-  const addCcm = (source: CcmSourceSnapshot): void => {
-    for (const certificate of source.certificates.values()) {
-      // Not issued yet (or its details unreadable): no expiry to show.
-      if (certificate.notAfter === null) continue;
-      certificates.push(
-        row(
-          source,
-          { id: certificate.id, name: certificate.name, type: certificate.type, listeners: null },
-          {
-            kind: "ccm",
-            chainPosition: null,
-            subjectCn: certificate.domain,
-            issuerCn: certificate.brand,
-            serialNumber: "",
-            fingerprintSha256: "",
-            notBefore: certificate.notBefore,
-            notAfter: certificate.notAfter,
-          },
-          { ccmCertificateId: certificate.id, ccmStatus: certificate.apiStatus },
-          certificate,
-        ),
-      );
-    }
-  };
 
   const sources = input.snapshot.sources.map((source): SourceRow => {
-    if (source.source === "elb") addElb(source);
-    else if (source.source === "geminidb") addGeminiDb(source);
-    else addCcm(source);
-    const lastError = source.lastError
-      ? { reason: source.lastError.reason, message: redact(source.lastError.message) }
-      : null;
-    if (!source.up && source.lastAttemptSeconds !== null) {
-      sourceProblems.push({
-        source: source.source,
-        region: source.region,
-        projectId: source.projectId,
-        resource: null,
-        reason: lastError?.reason ?? null,
-        message: lastError?.message ?? "the source could not be read",
-      });
-    }
-    for (const problem of resourceProblems(source)) {
-      perResource.push({
-        source: source.source,
-        region: source.region,
-        projectId: source.projectId,
-        resource: {
-          id: problem.resourceId,
-          name: problem.resourceName,
-          kind: RESOURCE_KINDS[source.source],
-          category: problem.category,
-        },
-        reason: problem.reason,
-        message: redact(problem.message),
-      });
-    }
-    return {
-      source: source.source,
-      region: source.region,
-      projectId: source.projectId,
-      up: source.up,
-      lastSuccessSeconds: source.lastSuccessSeconds,
-      lastAttemptSeconds: source.lastAttemptSeconds,
-      lastError,
-      resources: resourceCount(source),
+    const module = moduleOf(input.sources, source);
+    const rows = module.rows(source, context);
+    const judge = {
+      now: input.now,
+      thresholds: input.thresholds,
+      usage: (resourceId: string) => module.usage(source, resourceId, context),
+      includeStored: input.includeStored === true,
     };
+    for (const draft of rows.certificates) certificates.push(judgeRow(source, draft, judge));
+    instances.push(...rows.instances);
+    const row = sourceRow(module, source, redact);
+    if (!row.up && row.lastAttemptSeconds !== null) sourceProblems.push(sourceProblem(row));
+    perResource.push(...problemsOf(module, source, redact));
+    return row;
   });
 
   certificates.sort(compareRows);
-  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
-    Severity,
-    number
-  >;
-  for (const certificate of certificates) counts[certificate.severity] += 1;
-
   const lastPoll = input.snapshot.lastPoll;
   return {
     version: input.version,
@@ -449,11 +168,80 @@ export function buildStatusModel(input: StatusInput): StatusModel {
     nextPollSeconds: input.nextPollSeconds,
     pollInProgress: input.pollInProgress,
     certificates,
-    counts,
+    counts: countSeverities(certificates),
     sources,
     instances,
     problems: [...sourceProblems, ...perResource],
   };
+}
+
+function sourceRow(
+  module: StatusSource,
+  source: SourceSnapshotBase,
+  redact: (text: string) => string,
+): SourceRow {
+  return {
+    source: source.source,
+    region: source.region,
+    projectId: source.projectId,
+    up: source.up,
+    lastSuccessSeconds: source.lastSuccessSeconds,
+    lastAttemptSeconds: source.lastAttemptSeconds,
+    lastError: source.lastError
+      ? { reason: source.lastError.reason, message: redact(source.lastError.message) }
+      : null,
+    resources: countResources(module, source),
+  };
+}
+
+/** How many resources (certificates, instances) a source snapshot holds. */
+function countResources(module: StatusSource, source: SourceSnapshotBase): number {
+  let count = 0;
+  const resources = module.resources(source)[Symbol.iterator]();
+  while (resources.next().done !== true) count += 1;
+  return count;
+}
+
+/** A whole source that could not be read in its last attempt. */
+function sourceProblem(row: SourceRow): Problem {
+  return {
+    source: row.source,
+    region: row.region,
+    projectId: row.projectId,
+    resource: null,
+    reason: row.lastError?.reason ?? null,
+    message: row.lastError?.message ?? "the source could not be read",
+  };
+}
+
+function problemsOf(
+  module: ProblemSource,
+  source: SourceSnapshotBase,
+  redact: (text: string) => string,
+): Problem[] {
+  const kind = SOURCE_CATALOGUE[source.source].resourceKind;
+  return resourceProblems(module, source).map((problem) => ({
+    source: source.source,
+    region: source.region,
+    projectId: source.projectId,
+    resource: {
+      id: problem.resourceId,
+      name: problem.resourceName,
+      kind,
+      category: problem.category,
+    },
+    reason: problem.reason,
+    message: redact(problem.message),
+  }));
+}
+
+function countSeverities(rows: readonly CertificateRow[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  for (const row of rows) counts[row.severity] += 1;
+  return counts;
 }
 
 /** Least time left first; ties by name, then chain position, so the order is stable. */

@@ -5,9 +5,8 @@
 // module (test/deploy/severity-agreement.test.ts runs the rules in promtool against it).
 // Pure: callers pass the time left; nothing here reads a clock or formats text.
 
-import type { SourceSnapshot } from "../poll/snapshot.js";
-import type { CcmStatus } from "../sources/ccm/snapshot.js";
-import type { SourceName } from "../source-names.js";
+import type { SourceSnapshotBase } from "../poll/snapshot.js";
+import { assertModuleOf, moduleOf, type SourceName } from "../source-names.js";
 
 /** Most urgent first; the order is the page's and the report's sort order for equal times. */
 export const SEVERITIES = ["expired", "critical", "warning", "notice", "ok"] as const;
@@ -127,7 +126,8 @@ export function decideUsage(facts: UsageFacts): Usage {
 /** What Cloud Certificate Manager itself says is wrong with a certificate; null: nothing. */
 export type StatusAlarm = "revoked" | "expired" | null;
 
-export function statusAlarm(status: CcmStatus | null): StatusAlarm {
+/** From CCM's status as the exporter classifies it (`issued`, `revoked`, …); null: none. */
+export function statusAlarm(status: string | null): StatusAlarm {
   return status === "revoked" || status === "expired" ? status : null;
 }
 
@@ -160,47 +160,51 @@ export function decideSeverity(input: SeverityInput): Severity {
 
 /** A resource that uses a CCM certificate: an ELB certificate managed in CCM, or an instance. */
 export interface CcmUser {
-  readonly source: Exclude<SourceName, "ccm">;
+  readonly source: SourceName;
   readonly region: string;
   readonly projectId: string;
   readonly resourceId: string;
   readonly resourceName: string;
 }
 
+/** A resource as ccmCertificateUsers reads it (a ResourceView, src/sources/source.ts). */
+export interface CcmUserResource {
+  readonly id: string;
+  readonly name: string;
+  /** The CCM certificate it uses or is managed by; null: none. */
+  readonly ccmCertificateId: string | null;
+}
+
+/** What ccmCertificateUsers needs of a source module. */
+export interface CcmUserSource<S extends SourceSnapshotBase = SourceSnapshotBase> {
+  readonly name: SourceName;
+  resources(snapshot: S): Iterable<CcmUserResource>;
+}
+
 /**
- * Every CCM certificate id used by an ELB certificate or GeminiDB instance of any source, with
- * its users. CCM is account-wide, so the user may be in any project or region.
+ * Every CCM certificate id used by a resource of any source (an ELB certificate, a GeminiDB
+ * instance), with its users in the snapshot's order. CCM is account-wide, so the user may be in
+ * any project or region.
  */
 export function ccmCertificateUsers(
-  sources: readonly SourceSnapshot[],
+  modules: readonly CcmUserSource[],
+  sources: readonly SourceSnapshotBase[],
 ): ReadonlyMap<string, readonly CcmUser[]> {
   const users = new Map<string, CcmUser[]>();
-  const add = (ccmId: string | null, user: CcmUser): void => {
-    if (ccmId === null) return;
-    const list = users.get(ccmId);
-    if (list) list.push(user);
-    else users.set(ccmId, [user]);
-  };
   for (const source of sources) {
-    const where = { region: source.region, projectId: source.projectId };
-    if (source.source === "elb") {
-      for (const certificate of source.certificates.values()) {
-        add(certificate.ccmCertificateId, {
-          source: "elb",
-          ...where,
-          resourceId: certificate.id,
-          resourceName: certificate.name,
-        });
-      }
-    } else if (source.source === "geminidb") {
-      for (const instance of source.instances.values()) {
-        add(instance.ccmCertificateId, {
-          source: "geminidb",
-          ...where,
-          resourceId: instance.id,
-          resourceName: instance.name,
-        });
-      }
+    for (const resource of moduleOf(modules, source).resources(source)) {
+      const ccmId = resource.ccmCertificateId;
+      if (ccmId === null) continue;
+      const user: CcmUser = {
+        source: source.source,
+        region: source.region,
+        projectId: source.projectId,
+        resourceId: resource.id,
+        resourceName: resource.name,
+      };
+      const list = users.get(ccmId);
+      if (list) list.push(user);
+      else users.set(ccmId, [user]);
     }
   }
   return users;
@@ -214,30 +218,25 @@ export interface UsageContext {
   readonly ccmUsers: ReadonlyMap<string, readonly CcmUser[]>;
 }
 
-/** The usage of one resource of a source, as the page, `check` and the gauge all see it. */
-export function resourceUsage(
-  source: SourceSnapshot,
+/**
+ * How a source judges the use of its resources (a SourceModule's `usage`): it gathers its
+ * UsageFacts and lets decideUsage decide.
+ */
+export interface UsageSource<S extends SourceSnapshotBase = SourceSnapshotBase> {
+  readonly name: SourceName;
+  usage(snapshot: S, resourceId: string, context: UsageContext): Usage;
+}
+
+/**
+ * The usage of one resource of a source, as the page, `check` and the gauge all see it.
+ * `module` must be the snapshot's own (see moduleOf in source-names.ts).
+ */
+export function resourceUsage<S extends SourceSnapshotBase>(
+  module: UsageSource<S>,
+  source: S,
   resourceId: string,
   context: UsageContext,
 ): Usage {
-  const markedStored = context.storedCertificates.has(resourceId);
-  switch (source.source) {
-    case "elb":
-      return decideUsage({
-        source: "elb",
-        listeners:
-          source.listenerBindings === undefined
-            ? null
-            : (source.listenerBindings.get(resourceId)?.length ?? 0),
-        markedStored,
-      });
-    case "geminidb":
-      return decideUsage({ source: "geminidb" });
-    case "ccm":
-      return decideUsage({
-        source: "ccm",
-        users: context.ccmUsers.get(resourceId)?.length ?? 0,
-        markedStored,
-      });
-  }
+  assertModuleOf(module, source);
+  return module.usage(source, resourceId, context);
 }

@@ -14,6 +14,7 @@ import { renderedChunks, renderSnapshotMetrics } from "../../src/metrics/snapsho
 import type { Snapshot, SourceSnapshot } from "../../src/poll/snapshot.js";
 import type { CcmStatus } from "../../src/sources/ccm/snapshot.js";
 import type { ElbSourceSnapshot, ListenerBinding } from "../../src/sources/elb/snapshot.js";
+import { SOURCES } from "../../src/sources/index.js";
 import { buildStatusModel, type StatusModel } from "../../src/status/model.js";
 import {
   ALERT_SEVERITY,
@@ -597,6 +598,7 @@ const storedCertificates = new Set(
 );
 
 const model: StatusModel = buildStatusModel({
+  sources: SOURCES,
   snapshot,
   version: "test",
   now: NOW,

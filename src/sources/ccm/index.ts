@@ -2,6 +2,8 @@
 // CCM reports them. Account-scoped (a global service), opt-in.
 
 import type { SourceModule } from "../source.js";
+import { ccmRows } from "./rows.js";
+import { ccmUsage } from "./usage.js";
 import { ccmResources } from "./resources.js";
 import { initialCcmSnapshot, type CcmSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +11,7 @@ export const ccm: SourceModule<CcmSourceSnapshot> = {
   name: "ccm",
   initialSnapshot: initialCcmSnapshot,
   resources: ccmResources,
+  // The status model's view: usage and rows.
+  usage: ccmUsage,
+  rows: ccmRows,
 };

@@ -2,6 +2,8 @@
 // use them. Project-scoped.
 
 import type { SourceModule } from "../source.js";
+import { elbRows } from "./rows.js";
+import { elbUsage } from "./usage.js";
 import { elbResources } from "./resources.js";
 import { initialElbSnapshot, type ElbSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +11,7 @@ export const elb: SourceModule<ElbSourceSnapshot> = {
   name: "elb",
   initialSnapshot: initialElbSnapshot,
   resources: elbResources,
+  // The status model's view: usage and rows.
+  usage: elbUsage,
+  rows: elbRows,
 };

@@ -2,6 +2,8 @@
 // links. Project-scoped.
 
 import type { SourceModule } from "../source.js";
+import { geminiDbRows } from "./rows.js";
+import { geminiDbUsage } from "./usage.js";
 import { geminiDbResources } from "./resources.js";
 import { initialGeminiDbSnapshot, type GeminiDbSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +11,7 @@ export const geminidb: SourceModule<GeminiDbSourceSnapshot> = {
   name: "geminidb",
   initialSnapshot: initialGeminiDbSnapshot,
   resources: geminiDbResources,
+  // The status model's view: usage and rows.
+  usage: geminiDbUsage,
+  rows: geminiDbRows,
 };

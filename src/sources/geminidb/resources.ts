@@ -24,7 +24,9 @@ export function* geminiDbResources(snapshot: GeminiDbSourceSnapshot): Iterable<R
 }
 
 /** The certificates of every link of an instance, each fingerprint once, in link order. */
-function distinctCertificates(instance: GeminiDbInstanceState): readonly ParsedCertificate[] {
+export function distinctCertificates(
+  instance: GeminiDbInstanceState,
+): readonly ParsedCertificate[] {
   if (instance.links.length === 1) return instance.links[0]?.certificates ?? [];
   const seen = new Map<string, ParsedCertificate>();
   for (const link of instance.links) {

@@ -7,6 +7,8 @@ import {
   readableCount,
   resourceProblems,
 } from "../../../src/poll/resource-problems.js";
+import { elb } from "../../../src/sources/elb/index.js";
+import { geminidb } from "../../../src/sources/geminidb/index.js";
 import {
   elbCertificate,
   elbSource,
@@ -31,7 +33,7 @@ describe("resourceProblems", () => {
       },
       elbCertificate("c2", "fine", [x509(-10, 80)]),
     ]);
-    expect(resourceProblems(source)).toEqual([
+    expect(resourceProblems(elb, source)).toEqual([
       {
         resourceId: "c1",
         resourceName: "broken",
@@ -56,7 +58,7 @@ describe("resourceProblems", () => {
         { ...link([], false), category: "national" },
       ]),
     ]);
-    expect(resourceProblems(source)).toEqual([
+    expect(resourceProblems(geminidb, source)).toEqual([
       {
         resourceId: "db-1",
         resourceName: "orders",

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { STATUS_PAGE_CSP } from "../../../src/server/status-assets.js";
 import { renderStatusPage } from "../../../src/server/status-page.js";
 import { statusToJson } from "../../../src/status/json.js";
+import { SOURCES } from "../../../src/sources/index.js";
 import { buildStatusModel } from "../../../src/status/model.js";
 import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
 import { lifetimeThresholds } from "../../../src/status/severity.js";
@@ -31,6 +32,7 @@ const HOSTILE = [
 
 function page(): string {
   const model = buildStatusModel({
+    sources: SOURCES,
     snapshot: snapshot(
       elbSource(
         HOSTILE.map((name, index) =>
@@ -96,6 +98,7 @@ describe("renderStatusPage: what could not be read", () => {
   it("lists each unreadable resource by name, kind and reason, and counts them", () => {
     const html = renderStatusPage(
       buildStatusModel({
+        sources: SOURCES,
         snapshot: snapshot(
           elbSource([
             {
@@ -128,6 +131,7 @@ describe("renderStatusPage: what could not be read", () => {
   it("has no such section when everything could be read", () => {
     const html = renderStatusPage(
       buildStatusModel({
+        sources: SOURCES,
         snapshot: snapshot(elbSource([elbCertificate("c1", "www", [x509(-10, 80)])])),
         version: "v",
         now: NOW,
@@ -152,6 +156,7 @@ describe("renderStatusPage: usage and severity", () => {
     tags: {},
   };
   const model = buildStatusModel({
+    sources: SOURCES,
     snapshot: snapshot(
       elbSource(
         [
@@ -239,6 +244,7 @@ describe("renderStatusPage before the first poll", () => {
   it("says so instead of showing an empty table as if all were well", () => {
     const html = renderStatusPage(
       buildStatusModel({
+        sources: SOURCES,
         snapshot: { sources: [], completedPolls: 0, lastPoll: null },
         version: "v",
         now: NOW,
@@ -256,6 +262,7 @@ describe("renderStatusPage before the first poll", () => {
 describe("statusToJson", () => {
   it("keeps hostile values as plain strings with ISO times", () => {
     const model = buildStatusModel({
+      sources: SOURCES,
       snapshot: snapshot(elbSource([elbCertificate("c1", HOSTILE[0] ?? "", [x509(-10, 1)])])),
       version: "v",
       now: NOW,

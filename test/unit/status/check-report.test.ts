@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderCheckJson, renderCheckReport } from "../../../src/status/check-report.js";
+import { SOURCES } from "../../../src/sources/index.js";
 import { buildStatusModel } from "../../../src/status/model.js";
 import { displayWidth, terminalSafe, truncateToWidth } from "../../../src/status/terminal-text.js";
 import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
@@ -34,6 +35,7 @@ const LISTENER: ListenerBinding = {
 /** c1 to c3 on a listener; c4 on none (stored only). */
 function model(includeStored = false) {
   return buildStatusModel({
+    sources: SOURCES,
     snapshot: snapshot(
       elbSource(
         [
@@ -122,6 +124,7 @@ describe("renderCheckReport", () => {
 describe("renderCheckReport: what could not be read", () => {
   it("names each unreadable resource, counts it as unreadable and exits 3", () => {
     const m = buildStatusModel({
+      sources: SOURCES,
       snapshot: snapshot(
         elbSource([
           elbCertificate("c1", "www", [x509(-80, 50)]),

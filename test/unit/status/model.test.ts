@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { buildStatusModel, type StatusInput } from "../../../src/status/model.js";
 import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
+import { SOURCES } from "../../../src/sources/index.js";
 import { fixedThresholds, lifetimeThresholds } from "../../../src/status/severity.js";
 import {
   ccmCertificate,
@@ -21,6 +22,7 @@ import {
 
 function build(input: Partial<StatusInput> & Pick<StatusInput, "snapshot">) {
   return buildStatusModel({
+    sources: SOURCES,
     version: "1.2.3",
     now: NOW,
     nextPollSeconds: NOW + 240,

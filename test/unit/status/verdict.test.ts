@@ -2,6 +2,7 @@
 // for what would page, a stored certificate's notice never, unless judged as in use.
 
 import { describe, expect, it } from "vitest";
+import { SOURCES } from "../../../src/sources/index.js";
 import { buildStatusModel } from "../../../src/status/model.js";
 import { fixedThresholds } from "../../../src/status/severity.js";
 import { checkVerdict } from "../../../src/status/verdict.js";
@@ -63,6 +64,7 @@ function verdictFor(findings: readonly Finding[], includeStored = false) {
     });
   }
   const model = buildStatusModel({
+    sources: SOURCES,
     snapshot: snapshot(
       elbSource(
         inUse,
