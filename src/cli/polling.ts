@@ -10,7 +10,9 @@ import { SecretScrubber } from "../log/scrub.js";
 import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
 import { SOURCE_NAMES } from "../source-names.js";
 import { VERSION } from "../version.js";
-import { buildTargetSources, type TargetSource } from "./targets.js";
+import { buildTargetSources, type TargetSource } from "../poll/target.js";
+import type { SourceSnapshot } from "../poll/snapshot.js";
+import { SOURCES } from "../sources/index.js";
 
 export interface PollingOptions {
   readonly config: Config;
@@ -26,7 +28,7 @@ export interface Polling {
   readonly logger: Logger;
   readonly scrubber: SecretScrubber;
   readonly metrics: LiveMetrics;
-  readonly sources: readonly TargetSource[];
+  readonly sources: readonly TargetSource<SourceSnapshot>[];
   readonly now: () => number;
 }
 
@@ -53,6 +55,8 @@ export function createPolling(options: PollingOptions): Polling {
     retry: options.retry,
     now,
   };
-  const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
+  const sources = config.targets.flatMap((target) =>
+    buildTargetSources<SourceSnapshot>(target, targetDeps, SOURCES),
+  );
   return { logger, scrubber, metrics, sources, now };
 }

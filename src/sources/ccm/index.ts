@@ -2,6 +2,7 @@
 // CCM reports them. Account-scoped (a global service), opt-in.
 
 import type { SourceModule } from "../source.js";
+import { createCcmPoller } from "./poller.js";
 import { ccmResources } from "./resources.js";
 import { initialCcmSnapshot, type CcmSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +10,8 @@ export const ccm: SourceModule<CcmSourceSnapshot> = {
   name: "ccm",
   initialSnapshot: initialCcmSnapshot,
   resources: ccmResources,
+
+  /** Polling: account-scoped (a global service: its requests carry the account, not a project). */
+  scope: "account",
+  createPoller: createCcmPoller,
 };

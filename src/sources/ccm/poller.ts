@@ -15,6 +15,7 @@ import {
 import type { CloudApiError } from "../../cloud/errors.js";
 import { classifyCcmStatus } from "./status.js";
 import { cloudFailure } from "../../poll/cloud-failure.js";
+import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { sourceReport } from "../../poll/source-report.js";
 import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
@@ -23,6 +24,15 @@ import { type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js"
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
   readonly api: Omit<CcmApiContext, "signal">;
+}
+
+/** The CCM poller of one target, on the account's client. */
+export function createCcmPoller(context: PollContext): SourcePoll<CcmSourceSnapshot> {
+  const deps = {
+    ...context,
+    api: { client: context.client, endpoint: context.target.endpoints.ccm },
+  };
+  return { poll: (previous, signal) => pollCcm(deps, previous, signal) };
 }
 
 export async function pollCcm(

@@ -2,6 +2,7 @@
 // use them. Project-scoped.
 
 import type { SourceModule } from "../source.js";
+import { createElbPoller } from "./poller.js";
 import { elbResources } from "./resources.js";
 import { initialElbSnapshot, type ElbSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +10,8 @@ export const elb: SourceModule<ElbSourceSnapshot> = {
   name: "elb",
   initialSnapshot: initialElbSnapshot,
   resources: elbResources,
+
+  /** Polling: project-scoped. */
+  scope: "project",
+  createPoller: createElbPoller,
 };

@@ -6,7 +6,9 @@
 // (listener-bindings.ts) whose failure never fails certificate discovery.
 
 import pLimit, { type LimitFunction } from "p-limit";
+import { BundleCache } from "../../poll/bundle-cache.js";
 import { cloudFailure } from "../../poll/cloud-failure.js";
+import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
 import { sourceReport, type SourceReport } from "../../poll/source-report.js";
@@ -48,6 +50,24 @@ interface ElbPoll {
  * did not name (as they were).
  */
 type Kept = readonly { readonly id: string; readonly problem: ResourceProblem | null }[];
+
+/** The ELB poller of one target: the configured certificate ids, its own bundle cache. */
+export function createElbPoller(context: PollContext): SourcePoll<ElbSourceSnapshot> {
+  const { client, target } = context;
+  const deps = {
+    ...context,
+    certificateIds: target.elb.certificateIds,
+    bundles: new BundleCache(),
+  };
+  return {
+    poll: (previous, signal) =>
+      pollElb(
+        { ...deps, api: { client, endpoint: target.endpoints.elb, projectId: previous.projectId } },
+        previous,
+        signal,
+      ),
+  };
+}
 
 export async function pollElb(
   deps: ElbPollDependencies,

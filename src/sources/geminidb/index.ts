@@ -2,6 +2,7 @@
 // links. Project-scoped.
 
 import type { SourceModule } from "../source.js";
+import { createGeminiDbPoller } from "./poller.js";
 import { geminiDbResources } from "./resources.js";
 import { initialGeminiDbSnapshot, type GeminiDbSourceSnapshot } from "./snapshot.js";
 
@@ -9,4 +10,8 @@ export const geminidb: SourceModule<GeminiDbSourceSnapshot> = {
   name: "geminidb",
   initialSnapshot: initialGeminiDbSnapshot,
   resources: geminiDbResources,
+
+  /** Polling: project-scoped. */
+  scope: "project",
+  createPoller: createGeminiDbPoller,
 };

@@ -8,7 +8,9 @@
 import pLimit, { type LimitFunction } from "p-limit";
 import type { DownloadPolicy } from "../../cloud/download.js";
 import { CloudApiError } from "../../cloud/errors.js";
+import { BundleCache } from "../../poll/bundle-cache.js";
 import { cloudFailure } from "../../poll/cloud-failure.js";
+import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { markFailed } from "../../poll/snapshot.js";
 import { sourceReport, type SourceReport } from "../../poll/source-report.js";
@@ -28,6 +30,23 @@ export interface GeminiDbPollDependencies extends SourcePollDependencies {
   /** null: discover every instance of the project. */
   readonly instanceIds: readonly string[] | null;
   readonly download: DownloadPolicy;
+}
+
+/** The GeminiDB poller of one target: the configured instance ids, its own bundle cache. */
+export function createGeminiDbPoller(context: PollContext): SourcePoll<GeminiDbSourceSnapshot> {
+  const { client, target } = context;
+  const deps = { ...context, instanceIds: target.geminidb.instanceIds, bundles: new BundleCache() };
+  return {
+    poll: (previous, signal) =>
+      pollGeminiDb(
+        {
+          ...deps,
+          api: { client, endpoint: target.endpoints.geminidb, projectId: previous.projectId },
+        },
+        previous,
+        signal,
+      ),
+  };
 }
 
 export async function pollGeminiDb(

@@ -59,17 +59,15 @@ function changedLeaf(value: unknown): unknown {
   return "was null";
 }
 
-function binding(listenerId: string, team: string): ListenerBinding {
-  return {
-    role: "default",
-    listenerId,
-    listenerName: `listener ${listenerId}`,
-    protocol: "HTTPS",
-    port: 443,
-    loadBalancerId: "lb-1",
-    tags: { team },
-  };
-}
+const listener: ListenerBinding = {
+  role: "default",
+  listenerId: "l-1",
+  listenerName: "web",
+  protocol: "HTTPS",
+  port: 443,
+  loadBalancerId: "lb-1",
+  tags: { team: "web" },
+};
 
 /** One state of every kind a poller keeps, each with every field set. */
 const STATES = {
@@ -88,8 +86,8 @@ const STATES = {
     problems: [{ reason: "bad_time" as const, message: "unreadable: not_before" }],
   },
   "listener bindings": new Map([
-    ["cert-a", [binding("l-1", "web"), { ...binding("l-2", "api"), role: "sni" as const }]],
-    ["cert-b", [{ ...binding("l-3", "ops"), port: null }]],
+    ["cert-a", [listener, { ...listener, listenerId: "l-2", role: "sni" as const, tags: {} }]],
+    ["cert-b", [{ ...listener, listenerId: "l-3", port: null, tags: { team: "ops", cost: "7" } }]],
   ]),
 };
 
