@@ -5,13 +5,12 @@
 // observer, and every failure mapped to CloudApiError. Private keys are deleted from a parsed
 // body before it leaves the parser, so no caller ever sees one.
 //
-// The transport is undici, the client Node's own fetch is built on, as for CA downloads. got
-// carried these calls until the 10,000-certificate benchmark: its per-request option merging and
-// stream layers cost about 0.12 ms of CPU per request more than undici or node:http (2,000
-// requests at concurrency 8), which made half of a poll's CPU at 1,100 calls and kept the poll at
-// twice the time a bare client needs. The retry loop is written here, not taken from a retry
-// helper, because every attempt needs what such helpers do not offer: a rate-limit slot, fresh
-// credentials (an AK/SK signature carries its date), and one renewal after a 401.
+// The transport is undici, the client Node's own fetch is built on, as for CA downloads: a
+// 10,000-certificate poll makes about 1,100 calls and is bound by the daemon's CPU, and undici
+// adds next to nothing per request over a bare node:http client (docs/performance.md has the
+// numbers). The retry loop is written here, not taken from a retry helper, because every attempt
+// needs what such helpers do not offer: a rate-limit slot, fresh credentials (an AK/SK signature
+// carries its date), and one renewal after a 401.
 
 import { setTimeout as sleep } from "node:timers/promises";
 import pThrottle from "p-throttle";

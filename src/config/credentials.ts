@@ -81,12 +81,13 @@ export function resolveAuth(
   return problems.add(where, "incomplete credentials");
 }
 
-export function readSecretFromFile(
+/** The trimmed content of a secret file, or undefined after reporting why there is none. */
+export function readSecretText(
   problems: Problems,
   name: string,
   path: string,
   read: (path: string) => string,
-): Secret | undefined {
+): string | undefined {
   let content: string;
   try {
     content = read(path).trim();
@@ -95,5 +96,15 @@ export function readSecretFromFile(
     return problems.add(name, `cannot read "${path}" (${code})`);
   }
   if (content === "") return problems.add(name, `"${path}" is empty`);
-  return new Secret(content);
+  return content;
+}
+
+export function readSecretFromFile(
+  problems: Problems,
+  name: string,
+  path: string,
+  read: (path: string) => string,
+): Secret | undefined {
+  const content = readSecretText(problems, name, path, read);
+  return content === undefined ? undefined : new Secret(content);
 }

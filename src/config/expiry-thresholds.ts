@@ -3,7 +3,9 @@
 // renewed weekly that should warn 2 days ahead, or a yearly one that should warn 60 days ahead.
 // Read from HWCERT_CERTIFICATE_THRESHOLDS and the targets file; validated here, once.
 
+import { z } from "zod";
 import type { Problems } from "./problems.js";
+import { ID_PATTERN, refuse, splitList, type TextSchema } from "./text-schemas.js";
 
 /** Time left below which the resource's certificates are warning / critical, in seconds. */
 export interface ThresholdOverride {
@@ -33,78 +35,70 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
- * One override, or undefined after reporting what is wrong under `name`: both durations valid,
- * critical not longer than warning, neither beyond ten years.
+ * One override, or every reason to refuse it: both durations valid, critical not longer than
+ * warning, neither beyond ten years.
  */
+function checkThresholdOverride(warning: string, critical: string): ThresholdOverride | string[] {
+  const warningSeconds = parseDuration(warning);
+  const criticalSeconds = parseDuration(critical);
+  const errors: string[] = [];
+  for (const [label, text, seconds] of [
+    ["warning", warning, warningSeconds],
+    ["critical", critical, criticalSeconds],
+  ] as const) {
+    if (seconds === undefined) {
+      errors.push(`${label} "${text}" is not a duration such as 14d, 36h or 1d12h`);
+    } else if (seconds > MAX_SECONDS) {
+      errors.push(`${label} "${text}" is longer than 3650d`);
+    }
+  }
+  if (errors.length > 0 || warningSeconds === undefined || criticalSeconds === undefined) {
+    return errors;
+  }
+  if (criticalSeconds > warningSeconds) {
+    return [`critical "${critical}" is longer than warning "${warning}"; critical must come later`];
+  }
+  return { warningSeconds, criticalSeconds };
+}
+
+/** One override, or undefined after reporting under `name` what is wrong with it. */
 export function readThresholdOverride(
   problems: Problems,
   name: string,
   warning: string,
   critical: string,
 ): ThresholdOverride | undefined {
-  const warningSeconds = parseDuration(warning);
-  const criticalSeconds = parseDuration(critical);
-  let valid = true;
-  for (const [label, text, seconds] of [
-    ["warning", warning, warningSeconds],
-    ["critical", critical, criticalSeconds],
-  ] as const) {
-    if (seconds === undefined) {
-      problems.add(name, `${label} "${text}" is not a duration such as 14d, 36h or 1d12h`);
-      valid = false;
-    } else if (seconds > MAX_SECONDS) {
-      problems.add(name, `${label} "${text}" is longer than 3650d`);
-      valid = false;
-    }
-  }
-  if (!valid || warningSeconds === undefined || criticalSeconds === undefined) return undefined;
-  if (criticalSeconds > warningSeconds) {
-    return problems.add(
-      name,
-      `critical "${critical}" is longer than warning "${warning}"; critical must come later`,
-    );
-  }
-  return { warningSeconds, criticalSeconds };
+  const checked = checkThresholdOverride(warning, critical);
+  if (!Array.isArray(checked)) return checked;
+  for (const message of checked) problems.add(name, message);
+  return undefined;
 }
 
 /**
  * HWCERT_CERTIFICATE_THRESHOLDS: comma-separated `<resource_id>=<warning>/<critical>` entries,
- * e.g. `cert-1=14d/3d,ins-9=60d/20d`. Unset gives an empty map.
+ * e.g. `cert-1=14d/3d,ins-9=60d/20d`. Every bad entry is reported.
  */
-export function readThresholdOverrides(
-  problems: Problems,
-  name: string,
-  value: string | undefined,
-  idPattern: RegExp,
-): Map<string, ThresholdOverride> | undefined {
-  const overrides = new Map<string, ThresholdOverride>();
-  if (value === undefined) return overrides;
-  let valid = true;
-  for (const entry of value.split(",").map((part) => part.trim())) {
-    if (entry === "") continue;
-    const match = /^([^=\s]+)\s*=\s*([^/\s]+)\s*\/\s*(\S+)$/.exec(entry);
-    if (!match) {
-      problems.add(
-        name,
-        `"${entry}" is not <resource_id>=<warning>/<critical>, e.g. cert-1=14d/3d`,
-      );
-      valid = false;
-      continue;
+export const thresholdOverridesText: TextSchema<Map<string, ThresholdOverride>> = z
+  .string()
+  .transform((text, context) => {
+    const overrides = new Map<string, ThresholdOverride>();
+    const errors: string[] = [];
+    for (const entry of splitList(text)) {
+      const match = /^([^=\s]+)\s*=\s*([^/\s]+)\s*\/\s*(\S+)$/.exec(entry);
+      if (!match) {
+        errors.push(`"${entry}" is not <resource_id>=<warning>/<critical>, e.g. cert-1=14d/3d`);
+        continue;
+      }
+      const [, id = "", warning = "", critical = ""] = match;
+      if (!ID_PATTERN.test(id)) {
+        errors.push(`"${id}" is not a valid resource id`);
+      } else if (overrides.has(id)) {
+        errors.push(`resource "${id}" is listed twice`);
+      } else {
+        const checked = checkThresholdOverride(warning, critical);
+        if (Array.isArray(checked)) errors.push(...checked.map((message) => `${id}: ${message}`));
+        else overrides.set(id, checked);
+      }
     }
-    const [, id = "", warning = "", critical = ""] = match;
-    if (!idPattern.test(id)) {
-      problems.add(name, `"${id}" is not a valid resource id`);
-      valid = false;
-      continue;
-    }
-    if (overrides.has(id)) {
-      problems.add(name, `resource "${id}" is listed twice`);
-      valid = false;
-      continue;
-    }
-    const override = readThresholdOverride(problems, `${name}: ${id}`, warning, critical);
-    if (override === undefined) valid = false;
-    else overrides.set(id, override);
-  }
-  return valid ? overrides : undefined;
-}
+    return errors.length > 0 ? refuse(context, ...errors) : overrides;
+  });

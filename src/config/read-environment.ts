@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { parse } from "dotenv";
-import type { Environment } from "./load-config.js";
+import type { Environment } from "./read-settings.js";
 
 /**
  * Returns the process environment over the variables of `envFile`. dotenv's parser is used on

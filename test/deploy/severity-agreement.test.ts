@@ -29,7 +29,7 @@ import {
   geminiDbSource,
   instance,
   link,
-} from "../unit/status/fixtures.js";
+} from "../fixtures/snapshots.js";
 import { RULES_FILE, requireBinaries, run } from "./tools.js";
 
 const DAY = 86_400;

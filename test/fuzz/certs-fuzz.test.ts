@@ -14,7 +14,7 @@ import {
 } from "../../src/certs/index.js";
 import { decodeOid, readChildren, readTlv } from "../../src/certs/der.js";
 import { buildZip } from "../../src/simulator/index.js";
-import { makeCertificate, toPem } from "../unit/certs/cert-factory.js";
+import { makeCertificate, toPem } from "../fixtures/cert-factory.js";
 
 const ISSUE_KINDS = new Set(["bad_pem", "bad_certificate", "bad_archive"]);
 const POSITIONS = new Set(["leaf", "intermediate", "root"]);

@@ -16,9 +16,9 @@ import {
   toPem,
   withSerialContent,
   withValidity,
-} from "../unit/certs/cert-factory.js";
+} from "../fixtures/cert-factory.js";
 import { commonNames } from "../helpers/raw-names.js";
-import { makeZipBomb, patchCentralDirectory } from "../unit/certs/zip-factory.js";
+import { makeZipBomb, patchCentralDirectory } from "../fixtures/zip-factory.js";
 
 const MiB = 1024 * 1024;
 

@@ -2,7 +2,7 @@
 // @peculiar/x509's string and JSON name forms read quotes and backslashes as escapes.
 
 import { Name } from "@peculiar/x509";
-import { concat, encodeTlv } from "../unit/certs/cert-factory.js";
+import { concat, encodeTlv } from "../fixtures/cert-factory.js";
 
 const COMMON_NAME_OID = Uint8Array.of(0x55, 0x04, 0x03);
 

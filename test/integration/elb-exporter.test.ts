@@ -14,7 +14,7 @@ import {
 } from "../../src/simulator/index.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { select, valueOf, type Sample } from "../helpers/metrics-text.js";
-import { certificateBlocks, readWithOpenssl } from "../helpers/openssl.js";
+import { certificateBlocks, commonName, readWithOpenssl } from "../helpers/openssl.js";
 import { expectPromtoolClean } from "../helpers/promtool.js";
 
 const NOT_AFTER = "hwcert_certificate_not_after_timestamp_seconds";
@@ -76,12 +76,12 @@ describe("ELB certificates, demo scenario", () => {
       expect(series.length, certificate.spec.key).toBe(blocks.length);
       for (const block of blocks) {
         const reading = readWithOpenssl(block);
-        const labels = { resource_id: certificate.id, serial_number: reading.serial };
+        const labels = { resource_id: certificate.id, serial_number: reading.serialNumber };
         const notAfter = select(samples, NOT_AFTER, labels);
-        expect(notAfter, `${certificate.spec.key} ${reading.serial}`).toHaveLength(1);
+        expect(notAfter, `${certificate.spec.key} ${reading.serialNumber}`).toHaveLength(1);
         expect(notAfter[0]!.value).toBe(reading.notAfter);
-        expect(notAfter[0]!.labels["subject_cn"]).toBe(reading.subjectCn);
-        expect(notAfter[0]!.labels["issuer_cn"]).toBe(reading.issuerCn);
+        expect(notAfter[0]!.labels["subject_cn"]).toBe(commonName(reading.subject));
+        expect(notAfter[0]!.labels["issuer_cn"]).toBe(commonName(reading.issuer));
         expect(notAfter[0]!.labels["resource_name"]).toBe(certificate.spec.name);
         expect(notAfter[0]!.labels["source"]).toBe("elb");
         expect(valueOf(samples, NOT_BEFORE, labels)).toBe(reading.notBefore);

@@ -14,7 +14,7 @@ import {
 } from "../../src/simulator/index.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { select, valueOf, type Sample } from "../helpers/metrics-text.js";
-import { certificateBlocks, readWithOpenssl } from "../helpers/openssl.js";
+import { certificateBlocks, commonName, readWithOpenssl } from "../helpers/openssl.js";
 import { expectPromtoolClean } from "../helpers/promtool.js";
 
 const NOT_AFTER = "hwcert_certificate_not_after_timestamp_seconds";
@@ -149,13 +149,13 @@ describe("GeminiDB CA files in every format", () => {
     expect(series).toHaveLength(cas.length);
     for (const ca of cas) {
       const reading = readWithOpenssl(certificateBlocks(ca.certificatePem)[0]!);
-      const sample = series.find((s) => s.labels["serial_number"] === reading.serial);
+      const sample = series.find((s) => s.labels["serial_number"] === reading.serialNumber);
       expect(sample?.value).toBe(reading.notAfter);
       expect(sample?.labels).toMatchObject({
         resource_name: `gemini-${key}`,
         chain_position: "root",
-        subject_cn: reading.subjectCn,
-        issuer_cn: reading.issuerCn,
+        subject_cn: commonName(reading.subject),
+        issuer_cn: commonName(reading.issuer),
         region: sim.region,
         project_id: sim.projectId,
       });

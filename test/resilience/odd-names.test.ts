@@ -6,7 +6,7 @@
 import { X509CertificateGenerator } from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
-import { sharedKeyPair, toPem, withSerialContent } from "../unit/certs/cert-factory.js";
+import { sharedKeyPair, toPem, withSerialContent } from "../fixtures/cert-factory.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 import { commonNames } from "../helpers/raw-names.js";
 import { select } from "../helpers/metrics-text.js";

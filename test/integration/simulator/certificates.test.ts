@@ -11,23 +11,16 @@ import {
   pemToDer,
   toOneLinePem,
 } from "../../../src/simulator/index.js";
+import { opensslX509, readWithOpenssl } from "../../helpers/openssl.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sim-certs-"));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let fileCounter = 0;
-function openssl(args: readonly string[], input: string | Uint8Array): string {
-  const file = join(dir, `input-${fileCounter++}`);
-  writeFileSync(file, input);
-  return execFileSync("openssl", [...args, "-in", file], { encoding: "utf8" });
-}
-
-/** `notAfter=Jan  2 15:04:05 2026 GMT` → Date. */
-function opensslDate(output: string, field: "notBefore" | "notAfter"): Date {
-  const line = output.split("\n").find((l) => l.startsWith(`${field}=`)) ?? "";
-  return new Date(line.slice(field.length + 1));
+/** A date as OpenSSL reads it from the certificate. */
+function opensslDate(pem: string, field: "notBefore" | "notAfter"): Date {
+  return new Date(readWithOpenssl(pem)[field] * 1000);
 }
 
 const pemBlocks = (pem: string): string[] =>
@@ -46,11 +39,10 @@ describe("generated certificates", () => {
         keyAlgorithm,
         depth: 1,
       });
-      const dates = openssl(["x509", "-noout", "-dates"], chain.leafPem);
-      expect(opensslDate(dates, "notBefore")).toEqual(new Date("2025-03-01T10:20:30Z"));
-      expect(opensslDate(dates, "notAfter")).toEqual(notAfter);
+      expect(opensslDate(chain.leafPem, "notBefore")).toEqual(new Date("2025-03-01T10:20:30Z"));
+      expect(opensslDate(chain.leafPem, "notAfter")).toEqual(notAfter);
       expect(chain.leaf.notAfter).toEqual(notAfter);
-      const text = openssl(["x509", "-noout", "-text"], chain.leafPem);
+      const text = opensslX509(chain.leafPem, ["-text"]);
       expect(text).toContain(keyAlgorithm === "RSA-2048" ? "Public-Key: (2048 bit)" : "prime256v1");
       expect(createPrivateKey(chain.privateKeyPem).asymmetricKeyType).toBe(
         keyAlgorithm === "RSA-2048" ? "rsa" : "ec",
@@ -74,8 +66,8 @@ describe("generated certificates", () => {
       expect(blocks[0]).toBe(chain.leafPem);
       expect(blocks.slice(1)).toEqual(chain.chainPems);
       expect(chain.certificatePem).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/]{64}\n/);
-      expect(openssl(["x509", "-noout", "-serial"], chain.leafPem).trim()).toBe("serial=0ABC01");
-      expect(openssl(["x509", "-noout", "-ext", "subjectAltName"], chain.leafPem)).toMatch(
+      expect(opensslX509(chain.leafPem, ["-serial"]).trim()).toBe("serial=0ABC01");
+      expect(opensslX509(chain.leafPem, ["-ext", "subjectAltName"])).toMatch(
         /DNS:chain\.example\.com, IP Address:10\.0\.0\.1/,
       );
       if (depth > 1) {
@@ -114,9 +106,7 @@ describe("generated certificates", () => {
       intermediateNotAfter,
     });
     expect(chain.chain[0]?.notAfter).toEqual(intermediateNotAfter);
-    expect(
-      opensslDate(openssl(["x509", "-noout", "-dates"], chain.chainPems[0] ?? ""), "notAfter"),
-    ).toEqual(intermediateNotAfter);
+    expect(opensslDate(chain.chainPems[0] ?? "", "notAfter")).toEqual(intermediateNotAfter);
   });
 
   it("makes self-signed CA certificates, also as DER", async () => {
@@ -125,13 +115,10 @@ describe("generated certificates", () => {
       notBefore: new Date("2024-01-01T00:00:00Z"),
       notAfter: new Date("2034-01-01T00:00:00Z"),
     });
-    const text = openssl(["x509", "-noout", "-text"], ca.certificatePem);
+    const text = opensslX509(ca.certificatePem, ["-text"]);
     expect(text).toContain("CA:TRUE");
     expect(text).toMatch(/Subject: CN = Test CA/);
-    const der = openssl(
-      ["x509", "-inform", "DER", "-noout", "-enddate"],
-      pemToDer(ca.certificatePem),
-    );
+    const der = opensslX509(pemToDer(ca.certificatePem), ["-enddate"]);
     expect(der.trim()).toBe("notAfter=Jan  1 00:00:00 2034 GMT");
   });
 

@@ -7,8 +7,13 @@ import {
   type BundleIssue,
   type ParsedBundle,
 } from "../../../src/certs/index.js";
-import { concat, makeCertificate, toPem, type TestCertificate } from "./cert-factory.js";
-import { makeZip, makeZipBomb, patchCentralDirectory } from "./zip-factory.js";
+import {
+  concat,
+  makeCertificate,
+  toPem,
+  type TestCertificate,
+} from "../../fixtures/cert-factory.js";
+import { makeZip, makeZipBomb, patchCentralDirectory } from "../../fixtures/zip-factory.js";
 
 interface Fixtures {
   readonly root: TestCertificate;

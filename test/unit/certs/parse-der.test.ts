@@ -10,13 +10,12 @@ import {
   generateKeyPair,
   makeCertificate,
   nodeSpki,
-  openssl,
-  readWithOpenssl,
   sm2Spki,
   withSerialContent,
   withValidity,
   type CertificateSpec,
-} from "./cert-factory.js";
+} from "../../fixtures/cert-factory.js";
+import { opensslX509, readWithOpenssl } from "../../helpers/openssl.js";
 
 function parseOk(der: Uint8Array): CertificateFields {
   const result = parseDerCertificate(der);
@@ -250,7 +249,7 @@ describe("validity times read exactly as OpenSSL reads them", () => {
       ok: false,
       issue: { kind: "bad_certificate", detail: "certificate validity dates cannot be read" },
     });
-    expect(openssl(der, ["-enddate"]).trim()).toBe("notAfter=Bad time value");
+    expect(opensslX509(der, ["-enddate"]).trim()).toBe("notAfter=Bad time value");
   });
 });
 

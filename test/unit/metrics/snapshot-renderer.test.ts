@@ -25,7 +25,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "../status/fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const OPTIONS: RenderOptions = {
   ownerTags: [{ key: "team", label: "tag_team" }],

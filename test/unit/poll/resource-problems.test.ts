@@ -14,7 +14,7 @@ import {
   instance,
   link,
   x509,
-} from "../status/fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 describe("resourceProblems", () => {
   it("lists ELB problems resource by resource, with no category", () => {

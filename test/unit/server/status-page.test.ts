@@ -20,7 +20,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "../status/fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const HOSTILE = [
   "<script>window.pwned=1</script>",

@@ -17,7 +17,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "./fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 const HOSTILE = "evil\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe";
 

@@ -2,7 +2,6 @@
 // and that error texts pass through the redactor.
 
 import { describe, expect, it } from "vitest";
-import type { CcmSourceSnapshot } from "../../../src/sources/ccm/snapshot.js";
 import { buildStatusModel, type StatusInput } from "../../../src/status/model.js";
 import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
 import { fixedThresholds, lifetimeThresholds } from "../../../src/status/severity.js";
@@ -18,7 +17,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "./fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 function build(input: Partial<StatusInput> & Pick<StatusInput, "snapshot">) {
   return buildStatusModel({
@@ -174,41 +173,19 @@ describe("buildStatusModel", () => {
 
   it("lists each unreadable resource by name with its reason, and keeps its certificates", () => {
     const intermediate = x509(-100, 700, { chainPosition: "intermediate" });
-    const ccm: CcmSourceSnapshot = {
-      source: "ccm",
-      region: "ap-southeast-1",
-      projectId: "p1",
-      up: true,
-      lastSuccessSeconds: NOW - 60,
-      lastAttemptSeconds: NOW - 60,
-      lastError: null,
-      certificates: new Map([
-        [
-          "scs-1",
+    const ccm = ccmSource([
+      {
+        ...ccmCertificate("scs-1", "shop", null, null),
+        brand: "DigiCert",
+        detailsFor: null,
+        problems: [
           {
-            id: "scs-1",
-            name: "shop",
-            domain: "shop.example.com",
-            sans: "",
-            type: "DV",
-            brand: "DigiCert",
-            signatureAlgorithm: "SHA256WITHRSA",
-            apiStatus: "ISSUED",
-            status: "issued",
-            enterpriseProjectId: "0",
-            notBefore: null,
-            notAfter: null,
-            detailsFor: null,
-            problems: [
-              {
-                reason: "http_5xx",
-                message: "details could not be read: ccm show_certificate: HTTP 503: token SECRET",
-              },
-            ],
+            reason: "http_5xx",
+            message: "details could not be read: ccm show_certificate: HTTP 503: token SECRET",
           },
         ],
-      ]),
-    };
+      },
+    ]);
     const broken = {
       ...elbCertificate("c1", "half", [intermediate], NOW + 40 * DAY),
       problems: [

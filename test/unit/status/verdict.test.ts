@@ -16,7 +16,7 @@ import {
   NOW,
   snapshot,
   x509,
-} from "./fixtures.js";
+} from "../../fixtures/snapshots.js";
 
 type Finding =
   | "ok"
