@@ -6,7 +6,7 @@ import { keepUnchanged, sameValue, unchanged } from "../../../src/poll/unchanged
 import { pollCcm } from "../../../src/sources/ccm/poller.js";
 import { initialCcmSnapshot, type CcmSourceSnapshot } from "../../../src/sources/ccm/snapshot.js";
 import type { ListenerBinding } from "../../../src/sources/elb/snapshot.js";
-import { ccmCertificate, elbCertificate, instance, link, x509 } from "../status/fixtures.js";
+import { ccmCertificate, elbCertificate, instance, link, x509 } from "../../fixtures/snapshots.js";
 
 const leaf = x509(-10, 80);
 const intermediate = x509(-100, 900, { chainPosition: "intermediate" });
