@@ -12,7 +12,9 @@ import { SecretScrubber } from "../log/scrub.js";
 import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js";
 import { SOURCE_NAMES } from "../source-names.js";
 import { VERSION } from "../version.js";
-import { buildTargetSources, type TargetSource } from "./targets.js";
+import { buildTargetSources, type TargetSource } from "../poll/target.js";
+import type { SourceSnapshot } from "../poll/snapshot.js";
+import { SOURCES } from "../sources/index.js";
 
 export interface PollingOptions {
   readonly config: Config;
@@ -30,7 +32,7 @@ export interface Polling {
   readonly logger: Logger;
   readonly scrubber: SecretScrubber;
   readonly metrics: LiveMetrics;
-  readonly sources: readonly TargetSource[];
+  readonly sources: readonly TargetSource<SourceSnapshot>[];
   readonly now: () => number;
   /** Closes the cloud connections (kept-alive sockets); nothing may poll afterwards. */
   close(): Promise<void>;
@@ -61,6 +63,8 @@ export function createPolling(options: PollingOptions): Polling {
     connections,
     now,
   };
-  const sources = config.targets.flatMap((target) => buildTargetSources(target, targetDeps));
+  const sources = config.targets.flatMap((target) =>
+    buildTargetSources<SourceSnapshot>(target, targetDeps, SOURCES),
+  );
   return { logger, scrubber, metrics, sources, now, close: () => connections.close() };
 }

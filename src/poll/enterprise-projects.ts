@@ -2,8 +2,9 @@
 // an hour per target, shared by its sources (concurrent askers wait for one listing). A failed
 // listing keeps the last names and is reported to whoever asked; it never fails a source.
 
-import { CloudApiError } from "../cloud/errors.js";
+import type { CloudApiError } from "../cloud/errors.js";
 import type { EnterpriseProject } from "../cloud/eps.js";
+import { cloudFailure } from "./cloud-failure.js";
 
 /** Names change rarely; re-read at most this often. */
 export const NAMES_REFRESH_SECONDS = 3_600;
@@ -38,10 +39,8 @@ export class EnterpriseProjectDirectory {
         const projects = await this.#list(signal);
         this.#names = new Map(projects.map((project) => [project.id, project.name]));
         this.#readAt = this.#now();
-      } catch (error) {
-        signal.throwIfAborted();
-        if (!(error instanceof CloudApiError)) throw error;
-        onError(error);
+      } catch (caught) {
+        onError(cloudFailure(caught, signal));
       } finally {
         this.#pending = null;
       }

@@ -53,25 +53,6 @@ export type OwnerTags = Readonly<Record<string, string>>;
 /** What every source's snapshot holds besides its resources. */
 export interface SourceSnapshotBase extends SourceKey, SourceStatus {}
 
-export function sameProblem(a: ResourceProblem | null, b: ResourceProblem | null): boolean {
-  return a === b || (a !== null && b !== null && a.reason === b.reason && a.message === b.message);
-}
-
-/** True when two lists hold the same problems in the same order. */
-export function sameProblems(
-  a: readonly ResourceProblem[],
-  b: readonly ResourceProblem[],
-): boolean {
-  return a.length === b.length && a.every((problem, i) => sameProblem(problem, b[i] ?? null));
-}
-
-export function sameRecord(a: OwnerTags | null, b: OwnerTags | null): boolean {
-  if (a === b) return true;
-  if (a === null || b === null) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
-}
-
 export interface PollSummary {
   readonly startedAtSeconds: number;
   readonly finishedAtSeconds: number;
@@ -99,24 +80,6 @@ export function markFailed<S extends SourceSnapshotBase>(
     lastAttemptSeconds: attemptedAtSeconds,
     lastError: { reason: error.reason, message: error.message },
   };
-}
-
-/**
- * `previous` when `next` holds exactly its entries (the same value objects, in the same order),
- * else `next`. Pollers hand back unchanged resources as the same objects; keeping the map too
- * lets the metrics renderer see an unchanged source by identity and reuse its text.
- */
-export function keepIfUnchanged<K, V>(
-  previous: ReadonlyMap<K, V>,
-  next: ReadonlyMap<K, V>,
-): ReadonlyMap<K, V> {
-  if (previous.size !== next.size) return next;
-  const last = previous.entries();
-  for (const [key, value] of next) {
-    const entry = last.next().value;
-    if (entry === undefined || entry[0] !== key || entry[1] !== value) return next;
-  }
-  return previous;
 }
 
 export function initialStatus(): SourceStatus {

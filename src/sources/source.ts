@@ -5,6 +5,7 @@
 // source never imports another source.
 
 import type { ParsedCertificate } from "../certs/types.js";
+import type { PollContext, SourcePoll, SourceScope } from "../poll/poll-context.js";
 import type { ResourceProblem, SourceKey, SourceSnapshotBase } from "../poll/snapshot.js";
 import type { SourceName } from "../source-names.js";
 import type { SourceRows } from "../status/rows.js";
@@ -53,4 +54,12 @@ export interface SourceModule<S extends SourceSnapshotBase = SourceSnapshotBase>
    * for GeminiDB, the instances' CA link rows.
    */
   rows(snapshot: S, context: UsageContext): SourceRows;
+
+  /**
+   * Polling: whose credentials the source's requests carry (the target's project, or the
+   * account for a global service), and its poller for one target, built from a generic context
+   * (a client for that scope, the target's logger and configuration, the error counter).
+   */
+  readonly scope: SourceScope;
+  createPoller(context: PollContext): SourcePoll<S>;
 }

@@ -4,6 +4,7 @@
 import type { SourceModule } from "../source.js";
 import { ccmRows } from "./rows.js";
 import { ccmUsage } from "./usage.js";
+import { createCcmPoller } from "./poller.js";
 import { ccmResources } from "./resources.js";
 import { initialCcmSnapshot, type CcmSourceSnapshot } from "./snapshot.js";
 
@@ -14,4 +15,8 @@ export const ccm: SourceModule<CcmSourceSnapshot> = {
   // The status model's view: usage and rows.
   usage: ccmUsage,
   rows: ccmRows,
+
+  /** Polling: account-scoped (a global service: its requests carry the account, not a project). */
+  scope: "account",
+  createPoller: createCcmPoller,
 };

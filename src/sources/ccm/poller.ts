@@ -12,15 +12,27 @@ import {
   type CcmApiContext,
   type CcmCertificate,
 } from "./api.js";
-import { CloudApiError } from "../../cloud/errors.js";
+import type { CloudApiError } from "../../cloud/errors.js";
 import { classifyCcmStatus } from "./status.js";
+import { cloudFailure } from "../../poll/cloud-failure.js";
+import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { sourceReport } from "../../poll/source-report.js";
 import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
+import { keepUnchanged } from "../../poll/unchanged.js";
 import { type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
 
 export interface CcmPollDependencies extends Omit<SourcePollDependencies, "bundles"> {
   readonly api: Omit<CcmApiContext, "signal">;
+}
+
+/** The CCM poller of one target, on the account's client. */
+export function createCcmPoller(context: PollContext): SourcePoll<CcmSourceSnapshot> {
+  const deps = {
+    ...context,
+    api: { client: context.client, endpoint: context.target.endpoints.ccm },
+  };
+  return { poll: (previous, signal) => pollCcm(deps, previous, signal) };
 }
 
 export async function pollCcm(
@@ -37,9 +49,8 @@ export async function pollCcm(
   let listed: CcmCertificate[];
   try {
     listed = await listCcmCertificates(api, onShapeProblem);
-  } catch (error) {
-    signal.throwIfAborted();
-    if (!(error instanceof CloudApiError)) throw error;
+  } catch (caught) {
+    const error = cloudFailure(caught, signal);
     reportApiError(error);
     return markFailed(previous, attemptedAt, error);
   }
@@ -65,7 +76,9 @@ export async function pollCcm(
     lastSuccessSeconds: deps.now(),
     lastAttemptSeconds: attemptedAt,
     lastError: null,
-    certificates: next,
+    // A certificate whose state did not change stays the object it was (a details call failing
+    // again, say), so an unchanged account keeps its map, and the metrics renderer its text.
+    certificates: keepUnchanged(previous.certificates, next),
   };
   logProblems(previous, polled);
   return polled;
@@ -110,9 +123,8 @@ async function readDetails(
   let details;
   try {
     details = await showCcmCertificate(api, certificate.id);
-  } catch (error) {
-    api.signal?.throwIfAborted();
-    if (!(error instanceof CloudApiError)) throw error;
+  } catch (caught) {
+    const error = cloudFailure(caught, api.signal);
     countResourceApiError(error, context);
     // The validity last read stays until a details call succeeds again.
     return {

@@ -4,6 +4,7 @@
 import type { SourceModule } from "../source.js";
 import { elbRows } from "./rows.js";
 import { elbUsage } from "./usage.js";
+import { createElbPoller } from "./poller.js";
 import { elbResources } from "./resources.js";
 import { initialElbSnapshot, type ElbSourceSnapshot } from "./snapshot.js";
 
@@ -14,4 +15,8 @@ export const elb: SourceModule<ElbSourceSnapshot> = {
   // The status model's view: usage and rows.
   usage: elbUsage,
   rows: elbRows,
+
+  /** Polling: project-scoped. */
+  scope: "project",
+  createPoller: createElbPoller,
 };

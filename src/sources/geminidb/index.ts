@@ -4,6 +4,7 @@
 import type { SourceModule } from "../source.js";
 import { geminiDbRows } from "./rows.js";
 import { geminiDbUsage } from "./usage.js";
+import { createGeminiDbPoller } from "./poller.js";
 import { geminiDbResources } from "./resources.js";
 import { initialGeminiDbSnapshot, type GeminiDbSourceSnapshot } from "./snapshot.js";
 
@@ -14,4 +15,8 @@ export const geminidb: SourceModule<GeminiDbSourceSnapshot> = {
   // The status model's view: usage and rows.
   usage: geminiDbUsage,
   rows: geminiDbRows,
+
+  /** Polling: project-scoped. */
+  scope: "project",
+  createPoller: createGeminiDbPoller,
 };

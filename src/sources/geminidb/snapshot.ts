@@ -4,8 +4,6 @@ import type { ParsedCertificate } from "../../certs/types.js";
 import type { ErrorReason } from "../../reasons.js";
 import {
   initialStatus,
-  sameProblem,
-  sameRecord,
   type OwnerTags,
   type ResourceProblem,
   type SourceKey,
@@ -58,8 +56,9 @@ export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
   readonly instances: ReadonlyMap<string, GeminiDbInstanceState>;
   /**
    * How long each link's download took, by linkKey(instance id, category); absent when no
-   * download was made. Kept apart from the instances because it changes with every poll: an
-   * instance whose state did not change stays the same object, and so does its metrics text.
+   * download was made. A measurement, not a state: it changes with every poll, so it is kept
+   * apart from the instances. Inside them it would make every instance a new object each poll
+   * (see poll/unchanged.ts), and the metrics renderer would write every instance's text again.
    */
   readonly linkDurations: ReadonlyMap<string, number>;
 }
@@ -67,36 +66,6 @@ export interface GeminiDbSourceSnapshot extends SourceKey, SourceStatus {
 /** The key of one download link of one instance in GeminiDbSourceSnapshot.linkDurations. */
 export function linkKey(instanceId: string, category: string): string {
   return `${instanceId}\u0000${category}`;
-}
-
-/** True when two instance states say the same (certificates compared by identity). */
-export function sameInstanceState(a: GeminiDbInstanceState, b: GeminiDbInstanceState): boolean {
-  return (
-    a.id === b.id &&
-    a.name === b.name &&
-    a.datastoreType === b.datastoreType &&
-    a.ssl === b.ssl &&
-    a.certOrigin === b.certOrigin &&
-    a.enterpriseProjectId === b.enterpriseProjectId &&
-    a.tagsReadAtSeconds === b.tagsReadAtSeconds &&
-    a.ccmCertificateId === b.ccmCertificateId &&
-    sameRecord(a.tags, b.tags) &&
-    a.links.length === b.links.length &&
-    a.links.every((link, i) => sameLink(link, b.links[i] as CaLinkState))
-  );
-}
-
-function sameLink(a: CaLinkState, b: CaLinkState): boolean {
-  return (
-    a.category === b.category &&
-    a.up === b.up &&
-    a.statusCode === b.statusCode &&
-    a.bytes === b.bytes &&
-    a.reason === b.reason &&
-    sameProblem(a.problem, b.problem) &&
-    a.certificates.length === b.certificates.length &&
-    a.certificates.every((certificate, i) => certificate === b.certificates[i])
-  );
 }
 
 export function initialGeminiDbSnapshot(key: Omit<SourceKey, "source">): GeminiDbSourceSnapshot {

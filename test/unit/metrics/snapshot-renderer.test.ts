@@ -5,8 +5,7 @@ import type {
   ElbSourceSnapshot,
   ListenerBinding,
 } from "../../../src/sources/elb/snapshot.js";
-import { keepIfUnchanged } from "../../../src/poll/snapshot.js";
-import { linkKey, sameInstanceState } from "../../../src/sources/geminidb/snapshot.js";
+import { linkKey } from "../../../src/sources/geminidb/snapshot.js";
 import {
   renderedChunks,
   renderSnapshotMetrics,
@@ -351,68 +350,5 @@ describe("SnapshotRenderer: hwcert_resource_in_use", () => {
     );
     expect(index).toBeGreaterThan(-1);
     expect(again.families[index]).toBe(first.families[index]);
-  });
-});
-
-describe("sameInstanceState", () => {
-  const base = instance("db-1", "orders", [link([caOne])]);
-
-  it("holds for equal contents in new objects", () => {
-    expect(sameInstanceState(base, instance("db-1", "orders", [link([caOne])]))).toBe(true);
-    expect(
-      sameInstanceState({ ...base, tags: { team: "a" } }, { ...base, tags: { team: "a" } }),
-    ).toBe(true);
-  });
-
-  const tagged = { ...base, tags: { team: "a" } };
-  it.each([
-    ["a renamed instance", base, instance("db-1", "billing", [link([caOne])])],
-    ["another CA", base, instance("db-1", "orders", [link([caTwo])])],
-    ["a link down", base, instance("db-1", "orders", [link([caOne], false)])],
-    ["one link more", base, instance("db-1", "orders", [link([caOne]), link([caTwo])])],
-    ["other bytes", base, instance("db-1", "orders", [{ ...link([caOne]), bytes: 7 }])],
-    [
-      "unreadable parts",
-      base,
-      instance("db-1", "orders", [
-        { ...link([caOne]), problem: { reason: "bad_content" as const, message: "part 2" } },
-      ]),
-    ],
-    ["SSL switched off", base, { ...base, ssl: "0" as const }],
-    ["another tag value", tagged, { ...base, tags: { team: "b" } }],
-    ["tags read", base, tagged],
-  ])("fails for %s", (_name, a, b) => {
-    expect(sameInstanceState(a, b)).toBe(false);
-  });
-});
-
-describe("keepIfUnchanged", () => {
-  const a = elbCertificate("a", "a", []);
-  const b = elbCertificate("b", "b", []);
-  const previous = new Map([
-    ["a", a],
-    ["b", b],
-  ]);
-
-  it("keeps the previous map for the same entries in the same order", () => {
-    expect(
-      keepIfUnchanged(
-        previous,
-        new Map([
-          ["a", a],
-          ["b", b],
-        ]),
-      ),
-    ).toBe(previous);
-  });
-
-  it.each([
-    ["another order", [["b", b] as const, ["a", a] as const]],
-    ["a changed value", [["a", a] as const, ["b", { ...b }] as const]],
-    ["one entry fewer", [["a", a] as const]],
-    ["one entry more", [["a", a] as const, ["b", b] as const, ["c", a] as const]],
-  ])("takes the new map for %s", (_name, entries) => {
-    const next = new Map(entries);
-    expect(keepIfUnchanged(previous, next)).toBe(next);
   });
 });
