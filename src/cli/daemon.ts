@@ -10,6 +10,7 @@ import { SnapshotRenderer } from "../metrics/snapshot-renderer.js";
 import { Poller, type PollOutcome } from "../poll/poller.js";
 import { PollScheduler } from "../poll/scheduler.js";
 import { startHttpServer, type RunningServer } from "../server/http-server.js";
+import { SOURCES } from "../sources/index.js";
 import { buildStatusModel } from "../status/model.js";
 import { effectiveThresholds } from "../status/severity.js";
 import { VERSION } from "../version.js";
@@ -37,7 +38,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const { logger, scrubber, metrics, sources, now } = createPolling(options);
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
-  const renderer = new SnapshotRenderer({
+  const renderer = new SnapshotRenderer(SOURCES, {
     thresholdOverrides: config.thresholdOverrides,
     storedCertificates: config.storedCertificates,
     ownerTags: config.ownerTags,

@@ -7,6 +7,8 @@
 import type { ParsedCertificate } from "../certs/types.js";
 import type { ResourceProblem, SourceKey, SourceSnapshotBase } from "../poll/snapshot.js";
 import type { SourceName } from "../source-names.js";
+import type { SourceFamilies } from "../metrics/family.js";
+import type { Usage, UsageContext } from "../status/severity.js";
 
 /**
  * One resource of a source (an ELB certificate, a GeminiDB instance, a CCM certificate) as the
@@ -39,4 +41,19 @@ export interface SourceModule<S extends SourceSnapshotBase = SourceSnapshotBase>
   initialSnapshot(location: SourceLocation): S;
   /** Every resource of a snapshot, in the snapshot's order. */
   resources(snapshot: S): Iterable<ResourceView>;
+
+  /**
+   * Its own metric families, before or after the shared ones (see metrics/polled-families.ts),
+   * and what they and the shared ones read of a snapshot besides the source key, its status and
+   * the enterprise project names: objects the poller hands back unchanged while their contents
+   * are, so the renderer reuses a part by comparing them (see metrics/metrics-source.ts).
+   */
+  readonly families: SourceFamilies<S>;
+  renderInputs(snapshot: S): readonly unknown[];
+
+  /**
+   * Whether a resource is in use, only stored or unknown, as hwcert_resource_in_use exports it.
+   * For now each source answers through status/severity.ts's resourceUsage.
+   */
+  usage(snapshot: S, resourceId: string, context: UsageContext): Usage;
 }

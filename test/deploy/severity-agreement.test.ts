@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedCertificate } from "../../src/certs/types.js";
 import { renderedChunks, renderSnapshotMetrics } from "../../src/metrics/snapshot-renderer.js";
+import { SOURCES } from "../../src/sources/index.js";
 import type { Snapshot, SourceSnapshot } from "../../src/poll/snapshot.js";
 import type { CcmStatus } from "../../src/sources/ccm/snapshot.js";
 import type { ElbSourceSnapshot, ListenerBinding } from "../../src/sources/elb/snapshot.js";
@@ -648,7 +649,10 @@ describe.skipIf(tools.skip)("the alert rules in promtool", () => {
   it("fire, and record hwcert:certificate_severity, as the model says for every case", () => {
     const metrics = Buffer.concat(
       renderedChunks(
-        renderSnapshotMetrics(snapshot, { thresholdOverrides: overrides, storedCertificates }),
+        renderSnapshotMetrics(SOURCES, snapshot, {
+          thresholdOverrides: overrides,
+          storedCertificates,
+        }),
       ),
     ).toString("utf8");
     const evalTime = `${String(EVAL_DAYS)}d`;

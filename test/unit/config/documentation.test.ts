@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SETTINGS } from "../../../src/config/settings.js";
-import { METRICS } from "../../../src/metrics/contract.js";
+import { METRICS } from "../../../src/sources/index.js";
 import { ERROR_REASONS } from "../../../src/reasons.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
