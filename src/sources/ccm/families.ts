@@ -6,10 +6,11 @@ import { POLLED } from "../../metrics/contract.js";
 import {
   defineFamily,
   type FamilySpec,
+  type LabelRecord,
   type SourceFamilies,
   type SourceFamily,
 } from "../../metrics/family.js";
-import { CCM_STATUSES, type CcmSourceSnapshot } from "./snapshot.js";
+import { CCM_STATUSES, type CcmCertificateState, type CcmSourceSnapshot } from "./snapshot.js";
 
 const CCM_LABELS = [
   "region",
@@ -53,6 +54,20 @@ export const CCM_METRICS = {
   },
 } as const;
 
+/** The labels that name a certificate, first in most of CCM's families. */
+function certificateLabels(
+  snapshot: CcmSourceSnapshot,
+  certificate: CcmCertificateState,
+): LabelRecord<typeof CCM_LABELS> {
+  return {
+    region: snapshot.region,
+    project_id: snapshot.projectId,
+    certificate_id: certificate.id,
+    certificate_name: certificate.name,
+    domain: certificate.domain,
+  };
+}
+
 /** A validity bound of each certificate; none while unknown (null or not positive). */
 function timeFamily(
   spec: FamilySpec<typeof CCM_LABELS>,
@@ -62,16 +77,7 @@ function timeFamily(
     for (const certificate of snapshot.certificates.values()) {
       const value = certificate[field];
       if (value === null || value <= 0) continue;
-      family.set(
-        {
-          region: snapshot.region,
-          project_id: snapshot.projectId,
-          certificate_id: certificate.id,
-          certificate_name: certificate.name,
-          domain: certificate.domain,
-        },
-        value,
-      );
+      family.set(certificateLabels(snapshot, certificate), value);
       family.endResource();
     }
   });
@@ -98,11 +104,7 @@ const info = defineFamily(CCM_METRICS.ccmInfo, (snapshot: CcmSourceSnapshot, fam
   for (const certificate of snapshot.certificates.values()) {
     family.set(
       {
-        region: snapshot.region,
-        project_id: snapshot.projectId,
-        certificate_id: certificate.id,
-        certificate_name: certificate.name,
-        domain: certificate.domain,
+        ...certificateLabels(snapshot, certificate),
         sans: certificate.sans,
         type: certificate.type,
         brand: certificate.brand,

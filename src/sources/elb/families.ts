@@ -4,7 +4,12 @@
 
 import { POLLED } from "../../metrics/contract.js";
 import { defineFamily, type SourceFamilies } from "../../metrics/family.js";
-import { LISTENER_ROLES, type ElbSourceSnapshot } from "./snapshot.js";
+import {
+  LISTENER_ROLES,
+  type ElbCertificateState,
+  type ElbSourceSnapshot,
+  type ListenerBinding,
+} from "./snapshot.js";
 
 export const ELB_METRICS = {
   elbExpire: {
@@ -34,14 +39,24 @@ export const ELB_METRICS = {
   },
 } as const;
 
+/** The labels that name a certificate, first in each of ELB's families. */
+function certificateLabels(
+  snapshot: ElbSourceSnapshot,
+  certificate: ElbCertificateState,
+): { region: string; project_id: string; certificate_id: string } {
+  return {
+    region: snapshot.region,
+    project_id: snapshot.projectId,
+    certificate_id: certificate.id,
+  };
+}
+
 const expire = defineFamily(ELB_METRICS.elbExpire, (snapshot: ElbSourceSnapshot, family) => {
   for (const certificate of snapshot.certificates.values()) {
     if (certificate.expireTimeSeconds === null) continue;
     family.set(
       {
-        region: snapshot.region,
-        project_id: snapshot.projectId,
-        certificate_id: certificate.id,
+        ...certificateLabels(snapshot, certificate),
         certificate_name: certificate.name,
         certificate_type: certificate.type,
       },
@@ -51,39 +66,39 @@ const expire = defineFamily(ELB_METRICS.elbExpire, (snapshot: ElbSourceSnapshot,
   }
 });
 
+/** Each certificate with the listeners' uses of it; nothing while the listeners are unknown. */
+function forEachCertificateUses(
+  snapshot: ElbSourceSnapshot,
+  family: { endResource(): void },
+  visit: (certificate: ElbCertificateState, uses: readonly ListenerBinding[]) => void,
+): void {
+  if (snapshot.listenerBindings === undefined) return;
+  for (const certificate of snapshot.certificates.values()) {
+    visit(certificate, snapshot.listenerBindings.get(certificate.id) ?? []);
+    family.endResource();
+  }
+}
+
 const listenerBindings = defineFamily(
   ELB_METRICS.elbListenerBindings,
   (snapshot: ElbSourceSnapshot, family) => {
-    if (snapshot.listenerBindings === undefined) return;
-    for (const certificate of snapshot.certificates.values()) {
-      const uses = snapshot.listenerBindings.get(certificate.id) ?? [];
+    forEachCertificateUses(snapshot, family, (certificate, uses) => {
       for (const role of LISTENER_ROLES) {
-        family.set(
-          {
-            region: snapshot.region,
-            project_id: snapshot.projectId,
-            certificate_id: certificate.id,
-            role,
-          },
-          uses.filter((use) => use.role === role).length,
-        );
+        const count = uses.filter((use) => use.role === role).length;
+        family.set({ ...certificateLabels(snapshot, certificate), role }, count);
       }
-      family.endResource();
-    }
+    });
   },
 );
 
 const listenerInfo = defineFamily(
   ELB_METRICS.elbListenerInfo,
   (snapshot: ElbSourceSnapshot, family) => {
-    if (snapshot.listenerBindings === undefined) return;
-    for (const certificate of snapshot.certificates.values()) {
-      for (const use of snapshot.listenerBindings.get(certificate.id) ?? []) {
+    forEachCertificateUses(snapshot, family, (certificate, uses) => {
+      for (const use of uses) {
         family.set(
           {
-            region: snapshot.region,
-            project_id: snapshot.projectId,
-            certificate_id: certificate.id,
+            ...certificateLabels(snapshot, certificate),
             role: use.role,
             listener_id: use.listenerId,
             listener_name: use.listenerName,
@@ -94,8 +109,7 @@ const listenerInfo = defineFamily(
           1,
         );
       }
-      family.endResource();
-    }
+    });
   },
 );
 
