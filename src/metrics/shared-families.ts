@@ -25,6 +25,12 @@ export interface RenderOptions {
 export interface RenderSource {
   readonly snapshot: SourceSnapshotBase;
   readonly module: MetricsSource;
+  /** The labels every shared family starts with, made once per render. */
+  readonly labels: {
+    readonly source: string;
+    readonly region: string;
+    readonly project_id: string;
+  };
   /** Its resources, listed at most once per render and only when a part is written. */
   resources(): readonly MetricsResource[];
 }
@@ -53,16 +59,6 @@ function sharedFamily<const L extends readonly string[]>(
   };
 }
 
-/** The labels every shared family starts with. */
-function sourceLabels(source: RenderSource): {
-  source: string;
-  region: string;
-  project_id: string;
-} {
-  const { snapshot } = source;
-  return { source: snapshot.source, region: snapshot.region, project_id: snapshot.projectId };
-}
-
 type X509Labels = LabelRecord<typeof SHARED_METRICS.notAfter.labelNames>;
 
 function x509Labels(
@@ -71,7 +67,7 @@ function x509Labels(
   x509: ParsedCertificate,
 ): X509Labels {
   return {
-    ...sourceLabels(source),
+    ...source.labels,
     resource_id: resource.id,
     resource_name: resource.name,
     chain_position: x509.chainPosition,
@@ -120,7 +116,7 @@ function ownerInfoFamily(ownerTags: readonly OwnerTag[]): PolledFamily {
       for (const tag of tags) tagLabels[tag.label] = resource.ownerTag(tag.key);
       family.set(
         {
-          ...sourceLabels(source),
+          ...source.labels,
           resource_id: resource.id,
           enterprise_project_id: resource.enterpriseProjectId,
           enterprise_project_name: names?.get(resource.enterpriseProjectId) ?? "",
@@ -139,7 +135,7 @@ function thresholdFamily(overrides: ThresholdOverrides | undefined): PolledFamil
     for (const resource of source.resources()) {
       const override = overrides.get(resource.id);
       if (override === undefined) continue;
-      const labels = { ...sourceLabels(source), resource_id: resource.id };
+      const labels = { ...source.labels, resource_id: resource.id };
       family.set({ ...labels, severity: "warning" }, override.warningSeconds);
       family.set({ ...labels, severity: "critical" }, override.criticalSeconds);
       family.endResource();
@@ -152,7 +148,7 @@ const inUseFamily = sharedFamily(SHARED_METRICS.resourceInUse, (source, family, 
   for (const resource of source.resources()) {
     const usage = source.module.usage(source.snapshot, resource.id, context);
     if (usage === "unknown") continue;
-    family.set({ ...sourceLabels(source), resource_id: resource.id }, usage === "in_use" ? 1 : 0);
+    family.set({ ...source.labels, resource_id: resource.id }, usage === "in_use" ? 1 : 0);
     family.endResource();
   }
 });
@@ -168,7 +164,7 @@ export function resourceFamilies(options: RenderOptions): readonly PolledFamily[
     x509Family(
       SHARED_METRICS.info,
       (source, resource, x509) => ({
-        ...sourceLabels(source),
+        ...source.labels,
         resource_id: resource.id,
         serial_number: x509.serialNumber,
         fingerprint_sha256: x509.fingerprintSha256,
@@ -216,7 +212,7 @@ export function statusFamilies(): readonly PolledFamily[] {
         for (const problem of resource.problems) {
           family.set(
             {
-              ...sourceLabels(source),
+              ...source.labels,
               resource_id: resource.id,
               resource_name: resource.name,
               reason: problem.reason,
@@ -229,14 +225,14 @@ export function statusFamilies(): readonly PolledFamily[] {
     }),
     sharedFamily(
       SHARED_METRICS.sourceUp,
-      (source, family) => family.set(sourceLabels(source), source.snapshot.up ? 1 : 0),
+      (source, family) => family.set(source.labels, source.snapshot.up ? 1 : 0),
       { volatile: true },
     ),
     sharedFamily(
       SHARED_METRICS.sourceLastSuccess,
       (source, family) => {
         const seconds = source.snapshot.lastSuccessSeconds;
-        if (seconds !== null) family.set(sourceLabels(source), Math.floor(seconds));
+        if (seconds !== null) family.set(source.labels, Math.floor(seconds));
       },
       { volatile: true },
     ),

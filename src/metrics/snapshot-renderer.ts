@@ -55,6 +55,7 @@ class SourceOfRender implements RenderSource {
   readonly snapshot: SourceSnapshotBase;
   readonly module: MetricsSource;
   readonly key: string;
+  readonly labels: RenderSource["labels"];
   /** What every non-volatile part of this source reads of it (see Part.inputs). */
   readonly inputs: readonly unknown[];
   #resources: readonly MetricsResource[] | undefined;
@@ -62,6 +63,11 @@ class SourceOfRender implements RenderSource {
   constructor(modules: readonly MetricsSource[], snapshot: SourceSnapshotBase) {
     this.snapshot = snapshot;
     this.module = moduleOf(modules, snapshot);
+    this.labels = {
+      source: snapshot.source,
+      region: snapshot.region,
+      project_id: snapshot.projectId,
+    };
     this.key = `${snapshot.source}\u0000${snapshot.region}\u0000${snapshot.projectId}`;
     this.inputs = [
       this.key,
