@@ -45,7 +45,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const polling = createPolling({ ...options, signal: abort.signal });
   const { logger, metrics, sources, now } = polling;
   // One renderer for the daemon's life: it keeps the text of what did not change between polls.
-  const renderer = new SnapshotRenderer({
+  const renderer = new SnapshotRenderer(SOURCES, {
     thresholdOverrides: config.thresholdOverrides,
     storedCertificates: config.storedCertificates,
     ownerTags: config.ownerTags,

@@ -1,8 +1,12 @@
-// The metric contract: every family's name, HELP text and label names in one place. These are
-// the product's public interface (README documents them, alert rules depend on them); change
-// them only deliberately.
+// The metric contract of the families every source shares and of the live ones: name, HELP text
+// and label names. Each source's own families are specified in its folder (families.ts); the
+// full list is assembled by catalog.ts. These are the product's public interface (README
+// documents them, alert rules depend on them); change them only deliberately.
 
-const POLLED = "Refreshed by polling (HWCERT_POLL_SCHEDULE); cached between polls.";
+import type { FamilySpec } from "./family.js";
+
+/** Ends the HELP text of every polled family, shared or a source's own. */
+export const POLLED = "Refreshed by polling (HWCERT_POLL_SCHEDULE); cached between polls.";
 
 const X509_LABELS = [
   "source",
@@ -16,42 +20,8 @@ const X509_LABELS = [
   "serial_number",
 ] as const;
 
-const CCM_LABELS = [
-  "region",
-  "project_id",
-  "certificate_id",
-  "certificate_name",
-  "domain",
-] as const;
-
-const LINK_LABELS = ["region", "project_id", "instance_id", "instance_name", "category"] as const;
-
-export const METRICS = {
-  elbExpire: {
-    name: "hwcert_elb_certificate_expire_timestamp_seconds",
-    help: `Expiry time (Unix seconds) of an ELB certificate as reported by the ELB API (expire_time). ${POLLED}`,
-    labelNames: ["region", "project_id", "certificate_id", "certificate_name", "certificate_type"],
-  },
-  elbListenerBindings: {
-    name: "hwcert_elb_certificate_listener_bindings",
-    help: `Number of ELB listeners using the certificate in the role (default, sni, client_ca); 0 when none, absent while listener data is unknown. ${POLLED}`,
-    labelNames: ["region", "project_id", "certificate_id", "role"],
-  },
-  elbListenerInfo: {
-    name: "hwcert_elb_certificate_listener_info",
-    help: `Each ELB listener's use of a certificate (always 1). ${POLLED}`,
-    labelNames: [
-      "region",
-      "project_id",
-      "certificate_id",
-      "role",
-      "listener_id",
-      "listener_name",
-      "loadbalancer_id",
-      "protocol",
-      "port",
-    ],
-  },
+/** The polled families every source writes from its resources (see shared-families.ts). */
+export const SHARED_METRICS = {
   notAfter: {
     name: "hwcert_certificate_not_after_timestamp_seconds",
     help: `X.509 notAfter (Unix seconds) of each certificate found, leaf and chain. ${POLLED}`,
@@ -101,70 +71,6 @@ export const METRICS = {
     help: `1 when the resource's certificates are in use (an ELB certificate on a listener, a GeminiDB instance, a CCM certificate used by an ELB certificate or GeminiDB instance or not listed in HWCERT_STORED_CERTIFICATES), 0 when only stored; absent while unknown (ELB listeners not listed yet). ${POLLED}`,
     labelNames: ["source", "region", "project_id", "resource_id"],
   },
-  geminidbLinkUp: {
-    name: "hwcert_geminidb_ca_link_up",
-    help: `1 when the GeminiDB CA download link was obtained, downloaded with status 200 within the limits, and held at least one certificate; else 0. ${POLLED}`,
-    labelNames: LINK_LABELS,
-  },
-  geminidbDownloadStatus: {
-    name: "hwcert_geminidb_ca_download_status_code",
-    help: `HTTP status of the last CA download (0 when no HTTP answer). ${POLLED}`,
-    labelNames: LINK_LABELS,
-  },
-  geminidbDownloadDuration: {
-    name: "hwcert_geminidb_ca_download_duration_seconds",
-    help: `Wall time of the last CA download, redirects included. ${POLLED}`,
-    labelNames: LINK_LABELS,
-  },
-  geminidbDownloadBytes: {
-    name: "hwcert_geminidb_ca_download_bytes",
-    help: `Size of the last CA download in bytes (bytes read when it was cut off). ${POLLED}`,
-    labelNames: LINK_LABELS,
-  },
-  geminidbInstanceInfo: {
-    name: "hwcert_geminidb_instance_info",
-    help: `GeminiDB instances (always 1); cert_origin is download_link, ccm (Cloud Certificate Manager) or empty when SSL is off. ${POLLED}`,
-    labelNames: [
-      "region",
-      "project_id",
-      "instance_id",
-      "instance_name",
-      "datastore_type",
-      "ssl",
-      "cert_origin",
-    ],
-  },
-  ccmExpire: {
-    name: "hwcert_ccm_certificate_expire_timestamp_seconds",
-    help: `notAfter (Unix seconds) of a Cloud Certificate Manager SSL certificate, from its details; absent while unknown. ${POLLED}`,
-    labelNames: CCM_LABELS,
-  },
-  ccmNotBefore: {
-    name: "hwcert_ccm_certificate_not_before_timestamp_seconds",
-    help: `notBefore (Unix seconds) of a Cloud Certificate Manager SSL certificate; absent while unknown. ${POLLED}`,
-    labelNames: CCM_LABELS,
-  },
-  ccmStatus: {
-    name: "hwcert_ccm_certificate_status",
-    help: `Status of a Cloud Certificate Manager certificate: 1 for the current one of issued, pending, expired, revoked, other; 0 for the rest. ${POLLED}`,
-    labelNames: ["region", "project_id", "certificate_id", "status"],
-  },
-  ccmInfo: {
-    name: "hwcert_ccm_certificate_info",
-    help: `Details of each Cloud Certificate Manager certificate (always 1); api_status is the API's own status. ${POLLED}`,
-    labelNames: [
-      "region",
-      "project_id",
-      "certificate_id",
-      "certificate_name",
-      "domain",
-      "sans",
-      "type",
-      "brand",
-      "signature_algorithm",
-      "api_status",
-    ],
-  },
   ccmUsage: {
     name: "hwcert_ccm_certificate_usage_info",
     help: `An ELB certificate or GeminiDB instance that uses a Cloud Certificate Manager certificate (always 1); renewing it in CCM fixes them. ${POLLED}`,
@@ -192,6 +98,10 @@ export const METRICS = {
     help: `Time (Unix seconds) of the last successful discovery of the source. ${POLLED}`,
     labelNames: ["source", "region", "project_id"],
   },
+} as const;
+
+/** Families that change outside polls or during them, in their own prom-client registry. */
+export const LIVE_METRICS = {
   errors: {
     name: "hwcert_errors_total",
     help: "Failures by source and reason (API errors after retries, unreadable data).",
@@ -230,3 +140,16 @@ export const EXCLUDED_DEFAULT_METRICS = [
   "nodejs_active_requests_total",
   "nodejs_active_resources_total",
 ] as const;
+
+type NamesOf<T> = { [K in keyof T]: T[K] extends FamilySpec ? T[K]["name"] : never }[keyof T];
+
+/**
+ * Compile-time: no live family shares a name with a shared polled one (the exposition writes the
+ * live registry and the polled text one after the other, so a shared name would be two families).
+ * Each source's own families are checked against these by test/unit/metrics/catalog.test.ts.
+ */
+export const LIVE_AND_SHARED_DISJOINT: [
+  Extract<NamesOf<typeof LIVE_METRICS>, NamesOf<typeof SHARED_METRICS>>,
+] extends [never]
+  ? true
+  : never = true;

@@ -5,7 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERROR_REASONS, type ErrorReason } from "../reasons.js";
 import type { SourceName } from "../source-names.js";
-import { EXCLUDED_DEFAULT_METRICS, METRICS, POLL_DURATION_BUCKETS } from "./contract.js";
+import { EXCLUDED_DEFAULT_METRICS, LIVE_METRICS, POLL_DURATION_BUCKETS } from "./contract.js";
 
 export const PROCESS_ERROR_KINDS = ["unhandled_rejection", "uncaught_exception"] as const;
 export type ProcessErrorKind = (typeof PROCESS_ERROR_KINDS)[number];
@@ -27,9 +27,9 @@ export interface LiveMetricsOptions {
 export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
   const registry = new Registry();
   const errors = new Counter({
-    name: METRICS.errors.name,
-    help: METRICS.errors.help,
-    labelNames: METRICS.errors.labelNames,
+    name: LIVE_METRICS.errors.name,
+    help: LIVE_METRICS.errors.help,
+    labelNames: LIVE_METRICS.errors.labelNames,
     registers: [registry],
   });
   // Every (source, reason) pair exists from the start, so rate() and increase() work before
@@ -38,28 +38,28 @@ export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
     for (const reason of ERROR_REASONS) errors.inc({ source, reason }, 0);
   }
   const apiRequests = new Counter({
-    name: METRICS.apiRequests.name,
-    help: METRICS.apiRequests.help,
-    labelNames: METRICS.apiRequests.labelNames,
+    name: LIVE_METRICS.apiRequests.name,
+    help: LIVE_METRICS.apiRequests.help,
+    labelNames: LIVE_METRICS.apiRequests.labelNames,
     registers: [registry],
   });
   const pollDuration = new Histogram({
-    name: METRICS.pollDuration.name,
-    help: METRICS.pollDuration.help,
+    name: LIVE_METRICS.pollDuration.name,
+    help: LIVE_METRICS.pollDuration.help,
     buckets: POLL_DURATION_BUCKETS,
     registers: [registry],
   });
   const processErrors = new Counter({
-    name: METRICS.processErrors.name,
-    help: METRICS.processErrors.help,
-    labelNames: METRICS.processErrors.labelNames,
+    name: LIVE_METRICS.processErrors.name,
+    help: LIVE_METRICS.processErrors.help,
+    labelNames: LIVE_METRICS.processErrors.labelNames,
     registers: [registry],
   });
   for (const kind of PROCESS_ERROR_KINDS) processErrors.inc({ kind }, 0);
   const buildInfo = new Gauge({
-    name: METRICS.buildInfo.name,
-    help: METRICS.buildInfo.help,
-    labelNames: METRICS.buildInfo.labelNames,
+    name: LIVE_METRICS.buildInfo.name,
+    help: LIVE_METRICS.buildInfo.help,
+    labelNames: LIVE_METRICS.buildInfo.labelNames,
     registers: [registry],
   });
   buildInfo.set({ version: options.version, nodejs_version: process.version }, 1);

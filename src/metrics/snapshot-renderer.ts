@@ -5,25 +5,23 @@
 // status, GeminiDB download timings) instead of the whole text.
 //
 // Two checks decide, cheapest first:
-// - the part's inputs (source key, resource map, listener bindings, enterprise project names,
-//   and what the family reads of other sources, e.g. the ELB and GeminiDB resources that decide
-//   whether a CCM certificate is in use) are the same objects as last time: the pollers hand
-//   back the previous map when nothing in it changed, so the part is reused without writing;
+// - the part's inputs (source key, enterprise project names, what the source's module lists in
+//   `renderInputs`, and every source's inputs when the part read other sources, as whether a
+//   certificate is in use may) are the same objects as last time: the pollers hand back the
+//   previous map when nothing in it changed, so the part is reused without writing;
 // - otherwise the part is written, and when its bytes equal the last ones the last buffers are
 //   kept. Families whose parts are all kept are the same RenderedFamily object as last time, so
 //   the exposition reuses their gzip member too.
 
-import type { SourceSnapshot, Snapshot } from "../poll/snapshot.js";
-import { SOURCES } from "../sources/index.js";
-import { ccmCertificateUsers } from "../status/severity.js";
-import {
-  Family,
-  familyDefinitions,
-  type FamilyDefinition,
-  type RenderContext,
-  type RenderOptions,
-} from "./snapshot-metrics.js";
+import type { Snapshot, SourceSnapshotBase } from "../poll/snapshot.js";
+import { ccmUsersOf, type CcmUser, type UsageContext } from "../status/severity.js";
+import { moduleOf } from "../source-names.js";
+import type { MetricsResource, MetricsSource } from "./metrics-source.js";
+import { polledFamilies } from "./polled-families.js";
+import type { PolledFamily, RenderOptions, RenderSource } from "./shared-families.js";
 import { familyHeader, TextWriter } from "./text-writer.js";
+
+export type { RenderOptions } from "./shared-families.js";
 
 /** One family's text: its header and samples, in chunks. The same object while unchanged. */
 export interface RenderedFamily {
@@ -43,6 +41,8 @@ export function renderedChunks(rendered: RenderedMetrics): Buffer[] {
 interface Part {
   /** What the part was written from; null for volatile families (never reused by inputs). */
   readonly inputs: readonly unknown[] | null;
+  /** Its writing read other sources (the usage context): their inputs are among `inputs`. */
+  readonly readsOthers: boolean;
   readonly chunks: readonly Buffer[];
 }
 
@@ -51,27 +51,114 @@ interface FamilyEntry {
   readonly rendered: RenderedFamily;
 }
 
-export class SnapshotRenderer {
-  readonly #definitions: readonly FamilyDefinition[];
-  /** By family index and source key: the parts of the last render. */
-  #parts = new Map<string, Part>();
-  #families: (FamilyEntry | undefined)[] = [];
+/** A source snapshot of one render: its resources are listed at most once, when first needed. */
+class SourceOfRender implements RenderSource {
+  readonly snapshot: SourceSnapshotBase;
+  readonly module: MetricsSource;
+  readonly key: string;
+  readonly labels: RenderSource["labels"];
+  /** What every non-volatile part of this source reads of it (see Part.inputs). */
+  readonly inputs: readonly unknown[];
+  #resources: readonly MetricsResource[] | undefined;
 
-  constructor(options: RenderOptions = {}) {
-    this.#definitions = familyDefinitions(options);
+  constructor(modules: readonly MetricsSource[], snapshot: SourceSnapshotBase) {
+    this.snapshot = snapshot;
+    this.module = moduleOf(modules, snapshot);
+    this.labels = {
+      source: snapshot.source,
+      region: snapshot.region,
+      project_id: snapshot.projectId,
+    };
+    this.key = `${snapshot.source}\u0000${snapshot.region}\u0000${snapshot.projectId}`;
+    this.inputs = [
+      this.key,
+      snapshot.enterpriseProjectNames,
+      ...this.module.renderInputs(snapshot),
+    ];
   }
 
-  render(snapshot: Snapshot): RenderedMetrics {
+  resources(): readonly MetricsResource[] {
+    this.#resources ??= [...this.module.resources(this.snapshot)];
+    return this.#resources;
+  }
+}
+
+/** What a render shares between its parts, each worked out only if a written part needs it. */
+class RenderState {
+  readonly sources: readonly SourceOfRender[];
+  #everyInput: readonly unknown[] | undefined;
+  #ccmUsers: ReadonlyMap<string, readonly CcmUser[]> | undefined;
+
+  constructor(sources: readonly SourceOfRender[]) {
+    this.sources = sources;
+  }
+
+  /** Every source's inputs: what a part that read the usage context depends on. */
+  everyInput(): readonly unknown[] {
+    this.#everyInput ??= this.sources.flatMap((source) => source.inputs);
+    return this.#everyInput;
+  }
+
+  ccmUsers(): ReadonlyMap<string, readonly CcmUser[]> {
+    this.#ccmUsers ??= ccmUsersOf(
+      this.sources.map((source) => ({ snapshot: source.snapshot, resources: source.resources() })),
+    );
+    return this.#ccmUsers;
+  }
+}
+
+/**
+ * The usage context of writing one part. Whether the part reads other sources is seen as it is
+ * written: only a usage rule that consults the CCM certificates' users does (a CCM certificate
+ * is in use when another source's resource uses it).
+ */
+class PartContext implements UsageContext {
+  readonly storedCertificates: ReadonlySet<string>;
+  readonly #state: RenderState;
+  #readsOthers = false;
+
+  constructor(storedCertificates: ReadonlySet<string>, state: RenderState) {
+    this.storedCertificates = storedCertificates;
+    this.#state = state;
+  }
+
+  get ccmUsers(): ReadonlyMap<string, readonly CcmUser[]> {
+    this.#readsOthers = true;
+    return this.#state.ccmUsers();
+  }
+
+  get readsOthers(): boolean {
+    return this.#readsOthers;
+  }
+}
+
+export class SnapshotRenderer {
+  readonly #modules: readonly MetricsSource[];
+  readonly #families: readonly PolledFamily[];
+  readonly #storedCertificates: ReadonlySet<string>;
+  /** By family index and source key: the parts of the last render. */
+  #parts = new Map<string, Part>();
+  #rendered: (FamilyEntry | undefined)[] = [];
+
+  constructor(modules: readonly MetricsSource[], options: RenderOptions = {}) {
+    this.#modules = modules;
+    this.#families = polledFamilies(modules, options);
+    this.#storedCertificates = options.storedCertificates ?? new Set<string>();
+  }
+
+  render(snapshot: Snapshot<SourceSnapshotBase>): RenderedMetrics {
     const parts = new Map<string, Part>();
-    const context = snapshotContext(snapshot);
-    const families = this.#definitions.map((definition, index): RenderedFamily => {
-      const chunkLists = snapshot.sources.map((source) => {
-        const key = `${String(index)}\u0000${sourceKey(source)}`;
-        const part = this.#part(definition, source, snapshot, context, this.#parts.get(key));
+    const state = new RenderState(
+      snapshot.sources.map((source) => new SourceOfRender(this.#modules, source)),
+    );
+    const families = this.#families.map((family, index): RenderedFamily => {
+      const chunkLists = state.sources.map((source) => {
+        const key = `${String(index)}\u0000${source.key}`;
+        const part = this.#part(family, source, state, this.#parts.get(key));
         parts.set(key, part);
         return part.chunks;
       });
-      const last = this.#families[index];
+      const last = this.#rendered[index];
       if (
         last !== undefined &&
         last.parts.length === chunkLists.length &&
@@ -79,11 +166,11 @@ export class SnapshotRenderer {
       ) {
         return last.rendered;
       }
-      const header = familyHeader(definition.spec.name, definition.spec.help);
+      const header = familyHeader(family.spec.name, family.spec.help);
       const rendered = {
         chunks: [Buffer.from(index === 0 ? header : `\n${header}`, "utf8"), ...chunkLists.flat()],
       };
-      this.#families[index] = { parts: chunkLists, rendered };
+      this.#rendered[index] = { parts: chunkLists, rendered };
       return rendered;
     });
     // Parts of sources that are gone are forgotten with this swap.
@@ -92,56 +179,34 @@ export class SnapshotRenderer {
   }
 
   #part(
-    definition: FamilyDefinition,
-    source: SourceSnapshot,
-    snapshot: Snapshot,
-    context: RenderContext,
+    family: PolledFamily,
+    source: SourceOfRender,
+    state: RenderState,
     last: Part | undefined,
   ): Part {
-    const inputs =
-      definition.volatile === true
-        ? null
-        : [...partInputs(source), ...(definition.otherInputs?.(source, snapshot.sources) ?? [])];
-    if (last?.inputs != null && inputs !== null && sameItems(last.inputs, inputs)) return last;
+    if (!family.volatile && last?.inputs != null) {
+      const inputs = last.readsOthers ? [...source.inputs, ...state.everyInput()] : source.inputs;
+      if (sameItems(last.inputs, inputs)) return last;
+    }
+    const context = new PartContext(this.#storedCertificates, state);
     const writer = new TextWriter();
-    const family = new Family(definition.spec, writer);
-    definition.fill(source, family, context);
-    family.endResource();
-    const chunks = writer.finish();
-    if (last !== undefined && sameBytes(last.chunks, chunks))
-      return { inputs, chunks: last.chunks };
-    return { inputs, chunks };
+    family.write(source, writer, context);
+    const written = writer.finish();
+    const chunks = last !== undefined && sameBytes(last.chunks, written) ? last.chunks : written;
+    const { readsOthers } = context;
+    if (family.volatile) return { inputs: null, readsOthers, chunks };
+    const inputs = readsOthers ? [...source.inputs, ...state.everyInput()] : source.inputs;
+    return { inputs, readsOthers, chunks };
   }
 }
 
 /** The previous behaviour in one call: renders a snapshot with nothing to reuse. */
 export function renderSnapshotMetrics(
-  snapshot: Snapshot,
+  modules: readonly MetricsSource[],
+  snapshot: Snapshot<SourceSnapshotBase>,
   options: RenderOptions = {},
 ): RenderedMetrics {
-  return new SnapshotRenderer(options).render(snapshot);
-}
-
-/** What families read of the whole snapshot, worked out only if a part that needs it is written. */
-function snapshotContext(snapshot: Snapshot): RenderContext {
-  let ccmUsers: RenderContext["ccmUsers"] | undefined;
-  return {
-    get ccmUsers() {
-      ccmUsers ??= ccmCertificateUsers(SOURCES, snapshot.sources);
-      return ccmUsers;
-    },
-  };
-}
-
-function sourceKey(source: SourceSnapshot): string {
-  return `${source.source}\u0000${source.region}\u0000${source.projectId}`;
-}
-
-/** Everything a non-volatile family reads from a source (see FamilyDefinition.volatile). */
-function partInputs(source: SourceSnapshot): readonly unknown[] {
-  const resources = source.source === "geminidb" ? source.instances : source.certificates;
-  const bindings = source.source === "elb" ? source.listenerBindings : undefined;
-  return [sourceKey(source), resources, bindings, source.enterpriseProjectNames];
+  return new SnapshotRenderer(modules, options).render(snapshot);
 }
 
 function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {

@@ -42,19 +42,27 @@ export class TextWriter {
     this.#families++;
   }
 
-  /** One sample; `labelNames` and `labelValues` are parallel, in the family's label order. */
+  /**
+   * One sample; `labelNames` and `labelValues` are parallel, in the family's label order (a
+   * Family builds the values from a label record, so both always have the same length).
+   */
   sample(
     name: string,
     labelNames: readonly string[],
     labelValues: readonly string[],
     value: number,
   ): void {
+    if (labelValues.length !== labelNames.length) {
+      throw new Error(
+        `${name}: ${String(labelValues.length)} label values for ${String(labelNames.length)} names`,
+      );
+    }
     let line = name;
     if (labelNames.length > 0) {
       line += "{";
       for (let i = 0; i < labelNames.length; i++) {
         if (i > 0) line += ",";
-        line += `${labelNames[i] ?? ""}="${escapeLabelValue(labelValues[i] ?? "")}"`;
+        line += `${labelNames[i] as string}="${escapeLabelValue(labelValues[i] as string)}"`;
       }
       line += "}";
     }

@@ -8,12 +8,11 @@ import type { CloudApiError } from "../cloud/errors.js";
 import type { Logger } from "../log/logger.js";
 import type { SourcePollDependencies } from "./poller.js";
 import { logProblemChanges } from "./problem-log.js";
-import { resourceProblems } from "./resource-problems.js";
-import { moduleOf } from "../source-names.js";
-import { SOURCES } from "../sources/index.js";
-import type { SourceSnapshot } from "./snapshot.js";
+import { resourceProblems, type ProblemSource } from "./resource-problems.js";
+import { SOURCE_CATALOGUE } from "../source-names.js";
+import type { SourceSnapshotBase } from "./snapshot.js";
 
-export interface SourceReport {
+export interface SourceReport<S extends SourceSnapshotBase> {
   readonly log: Logger;
   /** Counts and logs a failed API request; `context` names the resource it was for. */
   readonly reportApiError: (error: CloudApiError, context?: Record<string, unknown>) => void;
@@ -27,17 +26,17 @@ export interface SourceReport {
   /** How many list entries were skipped so far in this poll. */
   readonly skipped: () => number;
   /** Logs how the resources' problems changed from `previous` to `next` (a successful poll). */
-  readonly logProblems: (previous: SourceSnapshot, next: SourceSnapshot) => void;
+  readonly logProblems: (previous: S, next: S) => void;
 }
 
-export function sourceReport(
+export function sourceReport<S extends SourceSnapshotBase>(
   deps: Pick<SourcePollDependencies, "logger" | "recordError">,
-  source: "elb" | "geminidb" | "ccm",
-  /** The source's name in log messages ("ELB", "GeminiDB", "CCM"). */
-  label: string,
+  /** The source polled: its name, and how its problems are listed. */
+  source: ProblemSource<S>,
   projectId: string,
-): SourceReport {
-  const log = deps.logger.child({ source, projectId });
+): SourceReport<S> {
+  const log = deps.logger.child({ source: source.name, projectId });
+  const label = SOURCE_CATALOGUE[source.name].label;
   const apiFailed = `${label} API request failed`;
   const entrySkipped = `${label} list entry skipped`;
   let skipped = 0;
@@ -58,8 +57,7 @@ export function sourceReport(
     },
     skipped: () => skipped,
     logProblems: (previous, next) => {
-      const module = moduleOf(SOURCES, next);
-      logProblemChanges(log, resourceProblems(module, previous), resourceProblems(module, next));
+      logProblemChanges(log, resourceProblems(source, previous), resourceProblems(source, next));
     },
   };
 }

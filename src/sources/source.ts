@@ -9,6 +9,7 @@ import type { PollContext, SourcePoll, SourceScope } from "../poll/poll-context.
 import type { ResourceProblem, SourceKey, SourceSnapshotBase } from "../poll/snapshot.js";
 import type { SourceName } from "../source-names.js";
 import type { SourceRows } from "../status/rows.js";
+import type { SourceFamilies } from "../metrics/family.js";
 import type { Usage, UsageContext } from "../status/severity.js";
 
 /**
@@ -62,4 +63,13 @@ export interface SourceModule<S extends SourceSnapshotBase = SourceSnapshotBase>
    */
   readonly scope: SourceScope;
   createPoller(context: PollContext): SourcePoll<S>;
+
+  /**
+   * Its own metric families, before or after the shared ones (see metrics/polled-families.ts),
+   * and what they and the shared ones read of a snapshot besides the source key, its status and
+   * the enterprise project names: objects the poller hands back unchanged while their contents
+   * are, so the renderer reuses a part by comparing them (see metrics/metrics-source.ts).
+   */
+  readonly families: SourceFamilies<S>;
+  renderInputs(snapshot: S): readonly unknown[];
 }

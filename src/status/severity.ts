@@ -190,15 +190,30 @@ export function ccmCertificateUsers(
   modules: readonly CcmUserSource[],
   sources: readonly SourceSnapshotBase[],
 ): ReadonlyMap<string, readonly CcmUser[]> {
+  return ccmUsersOf(
+    sources.map((snapshot) => ({
+      snapshot,
+      resources: moduleOf(modules, snapshot).resources(snapshot),
+    })),
+  );
+}
+
+/** ccmCertificateUsers over resources already listed (the metrics renderer lists them once). */
+export function ccmUsersOf(
+  sources: Iterable<{
+    readonly snapshot: SourceSnapshotBase;
+    readonly resources: Iterable<CcmUserResource>;
+  }>,
+): ReadonlyMap<string, readonly CcmUser[]> {
   const users = new Map<string, CcmUser[]>();
-  for (const source of sources) {
-    for (const resource of moduleOf(modules, source).resources(source)) {
+  for (const { snapshot, resources } of sources) {
+    for (const resource of resources) {
       const ccmId = resource.ccmCertificateId;
       if (ccmId === null) continue;
       const user: CcmUser = {
-        source: source.source,
-        region: source.region,
-        projectId: source.projectId,
+        source: snapshot.source,
+        region: snapshot.region,
+        projectId: snapshot.projectId,
         resourceId: resource.id,
         resourceName: resource.name,
       };

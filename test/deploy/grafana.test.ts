@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { METRICS } from "../../src/metrics/contract.js";
+import { METRICS } from "../../src/sources/index.js";
 import {
   ALL,
   COUNT_PANEL_TITLES,

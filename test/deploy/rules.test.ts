@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { METRICS } from "../../src/metrics/contract.js";
+import { METRICS } from "../../src/sources/index.js";
 import {
   DEPLOY,
   RULES_FILE,

@@ -650,7 +650,10 @@ describe.skipIf(tools.skip)("the alert rules in promtool", () => {
   it("fire, and record hwcert:certificate_severity, as the model says for every case", () => {
     const metrics = Buffer.concat(
       renderedChunks(
-        renderSnapshotMetrics(snapshot, { thresholdOverrides: overrides, storedCertificates }),
+        renderSnapshotMetrics(SOURCES, snapshot, {
+          thresholdOverrides: overrides,
+          storedCertificates,
+        }),
       ),
     ).toString("utf8");
     const evalTime = `${String(EVAL_DAYS)}d`;

@@ -22,7 +22,7 @@ import {
   type SeededDemoScenario,
   type Simulator,
 } from "../../src/simulator/index.js";
-import { METRICS } from "../../src/metrics/contract.js";
+import { METRICS } from "../../src/sources/index.js";
 import type { TestDaemon } from "../helpers/daemon-harness.js";
 import { select, type Sample } from "../helpers/metrics-text.js";
 import {

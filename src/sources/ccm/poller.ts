@@ -17,6 +17,7 @@ import { classifyCcmStatus } from "./status.js";
 import { cloudFailure } from "../../poll/cloud-failure.js";
 import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
+import { ccmResources } from "./resources.js";
 import { sourceReport } from "../../poll/source-report.js";
 import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
 import { keepUnchanged } from "../../poll/unchanged.js";
@@ -44,7 +45,7 @@ export async function pollCcm(
   const api: CcmApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
   const { reportApiError, countResourceApiError, onShapeProblem, skipped, logProblems } =
-    sourceReport(deps, "ccm", "CCM", previous.projectId);
+    sourceReport(deps, { name: "ccm", resources: ccmResources }, previous.projectId);
 
   let listed: CcmCertificate[];
   try {

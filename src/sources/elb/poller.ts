@@ -12,6 +12,7 @@ import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { markFailed, type ResourceProblem } from "../../poll/snapshot.js";
 import { sourceReport, type SourceReport } from "../../poll/source-report.js";
+import { elbResources } from "./resources.js";
 import { keepUnchanged } from "../../poll/unchanged.js";
 import {
   listElbCertificatePages,
@@ -37,7 +38,7 @@ interface ElbPoll {
   readonly api: ElbApiContext;
   readonly signal: AbortSignal;
   readonly limit: LimitFunction;
-  readonly report: SourceReport;
+  readonly report: SourceReport<ElbSourceSnapshot>;
   /** The certificates read so far, in discovery order. */
   readonly next: Map<string, ElbCertificateState>;
   /** Listed without their PEM: their details are read after discovery. */
@@ -81,7 +82,7 @@ export async function pollElb(
     api: { ...deps.api, signal },
     signal,
     limit: pLimit(deps.concurrency),
-    report: sourceReport(deps, "elb", "ELB", previous.projectId),
+    report: sourceReport(deps, { name: "elb", resources: elbResources }, previous.projectId),
     next: new Map(),
     withoutPem: [],
   };

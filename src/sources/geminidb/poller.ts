@@ -14,6 +14,7 @@ import type { PollContext, SourcePoll } from "../../poll/poll-context.js";
 import type { SourcePollDependencies } from "../../poll/poller.js";
 import { markFailed } from "../../poll/snapshot.js";
 import { sourceReport, type SourceReport } from "../../poll/source-report.js";
+import { geminiDbResources } from "./resources.js";
 import { keepUnchanged } from "../../poll/unchanged.js";
 import {
   listGeminiDbInstancePages,
@@ -57,7 +58,11 @@ export async function pollGeminiDb(
   const attemptedAt = deps.now();
   const api: GeminiDbApiContext = { ...deps.api, signal };
   const limit = pLimit(deps.concurrency);
-  const report = sourceReport(deps, "geminidb", "GeminiDB", previous.projectId);
+  const report = sourceReport(
+    deps,
+    { name: "geminidb", resources: geminiDbResources },
+    previous.projectId,
+  );
   const linkDurations = new Map<string, number>();
   const probes: Promise<ProbedInstance>[] = [];
   const startProbe = (instance: GeminiDbInstance): void => {
@@ -105,7 +110,7 @@ async function discover(
   api: GeminiDbApiContext,
   deps: GeminiDbPollDependencies,
   limit: LimitFunction,
-  report: SourceReport,
+  report: SourceReport<GeminiDbSourceSnapshot>,
   startProbe: (instance: GeminiDbInstance) => void,
 ): Promise<void> {
   if (deps.instanceIds === null) {

@@ -13,7 +13,8 @@ import {
   type RenderedFamily,
   type RenderedMetrics,
 } from "../../../src/metrics/snapshot-renderer.js";
-import type { RenderOptions } from "../../../src/metrics/snapshot-metrics.js";
+import type { RenderOptions } from "../../../src/metrics/snapshot-renderer.js";
+import { SOURCES } from "../../../src/sources/index.js";
 import {
   ccmCertificate,
   ccmSource,
@@ -166,16 +167,16 @@ const STEPS: readonly { readonly name: string; readonly snapshot: Snapshot }[] =
 
 describe("SnapshotRenderer", () => {
   it("renders every step exactly as a fresh render would", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     for (const step of STEPS) {
       expect(text(renderer.render(step.snapshot)), step.name).toBe(
-        text(renderSnapshotMetrics(step.snapshot, OPTIONS)),
+        text(renderSnapshotMetrics(SOURCES, step.snapshot, OPTIONS)),
       );
     }
   });
 
   it("hands back the same families when only the poll time moved", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     const first = renderer.render(snapshot(elbBound, gemini));
     // New GeminiDB instance objects with equal contents (as every poll makes them).
     const again = renderer.render(
@@ -194,7 +195,7 @@ describe("SnapshotRenderer", () => {
   });
 
   it("writes no ELB text again while the pollers hand back the same maps", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     const first = renderer.render(snapshot(elbBound));
     const firstChunks = new Set(renderedChunks(first));
     const again = renderer.render(snapshot({ ...elbBound, lastSuccessSeconds: NOW }));
@@ -216,7 +217,7 @@ describe("SnapshotRenderer: hwcert_resource_problem", () => {
     snapshot({ ...elbBound, certificates }, gemini);
 
   it("writes one series per resource and reason, and none once fixed", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     const broken = new Map([
       ["cert-a", brokenA],
       ["cert-b", certB],
@@ -240,7 +241,7 @@ describe("SnapshotRenderer: hwcert_resource_problem", () => {
   });
 
   it("reuses the family while the problems stay, and writes it again when they change", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     const broken = new Map([
       ["cert-a", brokenA],
       ["cert-b", certB],
@@ -258,7 +259,7 @@ describe("SnapshotRenderer: hwcert_resource_problem", () => {
     expect(problemFamily(changed)).not.toBe(first);
     expect(text(changed)).toContain('reason="bad_time"} 1');
     expect(text(changed)).not.toContain('reason="bad_pem"');
-    expect(text(changed)).toBe(text(renderSnapshotMetrics(withBroken(other), OPTIONS)));
+    expect(text(changed)).toBe(text(renderSnapshotMetrics(SOURCES, withBroken(other), OPTIONS)));
   });
 });
 
@@ -320,10 +321,12 @@ describe("SnapshotRenderer: hwcert_resource_in_use", () => {
   ];
 
   it("follows the other sources in every step, as a fresh render would", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     for (const step of STEPS_IN_USE) {
       const incremental = text(renderer.render(step.snapshot));
-      expect(incremental, step.name).toBe(text(renderSnapshotMetrics(step.snapshot, OPTIONS)));
+      expect(incremental, step.name).toBe(
+        text(renderSnapshotMetrics(SOURCES, step.snapshot, OPTIONS)),
+      );
       const inUse = incremental
         .split("\n")
         .filter((line) => line.startsWith("hwcert_resource_in_use{"));
@@ -339,7 +342,7 @@ describe("SnapshotRenderer: hwcert_resource_in_use", () => {
   });
 
   it("keeps the family when nothing it reads changed", () => {
-    const renderer = new SnapshotRenderer(OPTIONS);
+    const renderer = new SnapshotRenderer(SOURCES, OPTIONS);
     const first = renderer.render(snapshot(usedBy("scs-a"), gemini, ccm));
     // New ELB and GeminiDB maps with equal contents: the CCM part is written again, same bytes.
     const again = renderer.render(
