@@ -56,7 +56,7 @@ export async function runCheck(
     sources: polling.sources.map(({ initial, poller: source }) => ({
       initial,
       poller: {
-        name: source.name,
+        ...source,
         poll: async (previous, signal) => {
           try {
             return await source.poll(previous, signal);

@@ -13,7 +13,7 @@ import { createLiveMetrics, type LiveMetrics } from "../metrics/live-metrics.js"
 import { SOURCE_NAMES } from "../source-names.js";
 import { VERSION } from "../version.js";
 import { buildTargetSources, type TargetSource } from "../poll/target.js";
-import type { SourceSnapshot } from "../poll/snapshot.js";
+import type { SourceSnapshotBase } from "../poll/snapshot.js";
 import { SOURCES } from "../sources/index.js";
 
 export interface PollingOptions {
@@ -32,7 +32,7 @@ export interface Polling {
   readonly logger: Logger;
   readonly scrubber: SecretScrubber;
   readonly metrics: LiveMetrics;
-  readonly sources: readonly TargetSource<SourceSnapshot>[];
+  readonly sources: readonly TargetSource[];
   readonly now: () => number;
   /** Closes the cloud connections (kept-alive sockets); nothing may poll afterwards. */
   close(): Promise<void>;
@@ -64,7 +64,7 @@ export function createPolling(options: PollingOptions): Polling {
     now,
   };
   const sources = config.targets.flatMap((target) =>
-    buildTargetSources<SourceSnapshot>(target, targetDeps, SOURCES),
+    buildTargetSources<SourceSnapshotBase>(target, targetDeps, SOURCES),
   );
   return { logger, scrubber, metrics, sources, now, close: () => connections.close() };
 }

@@ -146,7 +146,7 @@ export class SnapshotRenderer {
     this.#storedCertificates = options.storedCertificates ?? new Set<string>();
   }
 
-  render(snapshot: Snapshot<SourceSnapshotBase>): RenderedMetrics {
+  render(snapshot: Snapshot): RenderedMetrics {
     const parts = new Map<string, Part>();
     const state = new RenderState(
       snapshot.sources.map((source) => new SourceOfRender(this.#modules, source)),
@@ -203,7 +203,7 @@ export class SnapshotRenderer {
 /** The previous behaviour in one call: renders a snapshot with nothing to reuse. */
 export function renderSnapshotMetrics(
   modules: readonly MetricsSource[],
-  snapshot: Snapshot<SourceSnapshotBase>,
+  snapshot: Snapshot,
   options: RenderOptions = {},
 ): RenderedMetrics {
   return new SnapshotRenderer(modules, options).render(snapshot);

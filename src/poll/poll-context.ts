@@ -42,4 +42,6 @@ export interface PollableSource<S extends SourceSnapshotBase = SourceSnapshotBas
   readonly scope: SourceScope;
   initialSnapshot(location: Omit<SourceKey, "source">): S;
   createPoller(context: PollContext): SourcePoll<S>;
+  /** Its resources (counted for the `poll finished` log). */
+  resources(snapshot: S): Iterable<unknown>;
 }

@@ -6,7 +6,7 @@
 import type { Logger } from "../log/logger.js";
 import type { ErrorReason } from "../reasons.js";
 import type { BundleCache } from "./bundle-cache.js";
-import { resourceCount, type PollSummary, type Snapshot, type SourceSnapshot } from "./snapshot.js";
+import type { PollSummary, Snapshot, SourceSnapshotBase } from "./snapshot.js";
 
 /** What every source's poll function needs besides its API context. */
 export interface SourcePollDependencies {
@@ -24,13 +24,18 @@ export interface SourcePollDependencies {
 }
 
 /** Polls one source: previous snapshot in, next snapshot out. May throw only on abort. */
-export interface SourcePoller {
+export interface SourcePoller<S extends SourceSnapshotBase = SourceSnapshotBase> {
   readonly name: string;
-  poll(previous: SourceSnapshot, signal: AbortSignal): Promise<SourceSnapshot>;
+  poll(previous: S, signal: AbortSignal): Promise<S>;
+  /** How many resources (certificates, instances) a snapshot of this source holds. */
+  countResources(snapshot: S): number;
 }
 
 export interface PollerOptions {
-  readonly sources: readonly { readonly poller: SourcePoller; readonly initial: SourceSnapshot }[];
+  readonly sources: readonly {
+    readonly poller: SourcePoller;
+    readonly initial: SourceSnapshotBase;
+  }[];
   readonly logger: Logger;
   /** Unix seconds, fractional. */
   readonly now: () => number;
@@ -97,8 +102,8 @@ export class Poller {
       logger.info("poll aborted by shutdown");
       return "aborted";
     }
-    const sources = results.map((result, index): SourceSnapshot => {
-      const last = previous[index] as SourceSnapshot;
+    const sources = results.map((result, index): SourceSnapshotBase => {
+      const last = previous[index] as SourceSnapshotBase;
       if (result.status === "fulfilled") return result.value;
       const name = this.#options.sources[index]?.poller.name ?? "unknown";
       this.#options.onUnexpectedError?.(name);
@@ -112,10 +117,10 @@ export class Poller {
     logger.info(
       {
         durationSeconds: Math.round(durationSeconds * 1000) / 1000,
-        sources: sources.map((s) => ({
+        sources: sources.map((s, index) => ({
           source: s.source,
           up: s.up,
-          resources: resourceCount(s),
+          resources: this.#options.sources[index]?.poller.countResources(s) ?? 0,
         })),
       },
       "poll finished",

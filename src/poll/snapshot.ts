@@ -7,9 +7,6 @@ import type { ErrorReason } from "../reasons.js";
 import type { SourceName } from "../source-names.js";
 
 export type { SourceName } from "../source-names.js";
-// Transitional: the union of every source's snapshot.
-import type { SourceSnapshot } from "../sources/snapshots.js";
-export type { SourceSnapshot } from "../sources/snapshots.js";
 
 export interface SourceKey {
   readonly source: SourceName;
@@ -58,7 +55,7 @@ export interface PollSummary {
   readonly finishedAtSeconds: number;
 }
 
-export interface Snapshot<S extends SourceSnapshotBase = SourceSnapshot> {
+export interface Snapshot<S extends SourceSnapshotBase = SourceSnapshotBase> {
   readonly sources: readonly S[];
   /** Completed polls since start-up; 0 until the first poll finished. */
   readonly completedPolls: number;
@@ -84,9 +81,4 @@ export function markFailed<S extends SourceSnapshotBase>(
 
 export function initialStatus(): SourceStatus {
   return { up: false, lastSuccessSeconds: null, lastAttemptSeconds: null, lastError: null };
-}
-
-/** How many resources (certificates or instances) a source snapshot holds. */
-export function resourceCount(snapshot: SourceSnapshot): number {
-  return snapshot.source === "geminidb" ? snapshot.instances.size : snapshot.certificates.size;
 }

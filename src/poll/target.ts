@@ -7,10 +7,11 @@
 import { listEnterpriseProjects } from "../cloud/eps.js";
 import type { TargetConfig } from "../config/config.js";
 import type { Logger } from "../log/logger.js";
-import type { SourceName } from "../source-names.js";
+import { moduleOf } from "../source-names.js";
 import { cloudFailure } from "./cloud-failure.js";
 import { EnterpriseProjectDirectory } from "./enterprise-projects.js";
 import type { PollableSource, PollContext } from "./poll-context.js";
+import type { SourcePoller } from "./poller.js";
 import { markFailed, type SourceSnapshotBase } from "./snapshot.js";
 import {
   createTargetClients,
@@ -23,10 +24,7 @@ export type { TargetDependencies } from "./target-clients.js";
 
 /** One source of one target: its poller and its snapshot before the first poll. */
 export interface TargetSource<S extends SourceSnapshotBase = SourceSnapshotBase> {
-  readonly poller: {
-    readonly name: string;
-    poll(previous: S, signal: AbortSignal): Promise<S>;
-  };
+  readonly poller: SourcePoller<S>;
   readonly initial: S;
 }
 
@@ -49,17 +47,10 @@ export function buildTargetSources<S extends SourceSnapshotBase>(
   const errors = targetErrors(target, deps.metrics);
   const clients = createTargetClients(target, deps, log, errors.onThrottled);
   const polling: TargetPolling = { target, deps, log, clients, errors };
-  const sources = target.sources.map((name) => targetSource(polling, moduleNamed(modules, name)));
+  const sources = target.sources.map((name) =>
+    targetSource(polling, moduleOf(modules, { source: name })),
+  );
   return withEnterpriseProjectNames(polling, sources);
-}
-
-function moduleNamed<M extends { readonly name: SourceName }>(
-  modules: readonly M[],
-  name: SourceName,
-): M {
-  const found = modules.find((module) => module.name === name);
-  if (found === undefined) throw new Error(`no source module named ${name}`);
-  return found;
 }
 
 /** A source's poller, which accepts only its own kind of snapshot. */
@@ -112,6 +103,7 @@ function targetSource<S extends SourceSnapshotBase>(
     initial: module.initialSnapshot({ region: target.region, projectId: target.projectId ?? "" }),
     poller: {
       name: `${target.label}/${source}`,
+      countResources: (snapshot) => Array.from(module.resources(snapshot)).length,
       poll: (previous, signal) =>
         previous.source === source
           ? poll(previous, signal)
@@ -139,7 +131,7 @@ function withEnterpriseProjectNames<S extends SourceSnapshotBase>(
   return list.map(({ initial, poller }) => ({
     initial,
     poller: {
-      name: poller.name,
+      ...poller,
       poll: async (previous, signal) => {
         const next = await poller.poll(previous, signal);
         const names = await directory.names(signal, (error) => {

@@ -4,11 +4,17 @@
 import type { FamilySpec } from "../metrics/family.js";
 import { LIVE_METRICS, SHARED_METRICS } from "../metrics/contract.js";
 import { ccm } from "./ccm/index.js";
+import type { CcmSourceSnapshot } from "./ccm/snapshot.js";
 import { elb } from "./elb/index.js";
+import type { ElbSourceSnapshot } from "./elb/snapshot.js";
 import { geminidb } from "./geminidb/index.js";
+import type { GeminiDbSourceSnapshot } from "./geminidb/snapshot.js";
 import type { SourceModule } from "./source.js";
 
 export const SOURCES = [elb, geminidb, ccm] as const satisfies readonly SourceModule[];
+
+/** Any source's snapshot, for code that handles them all (tests, the wiring). */
+export type SourceSnapshot = ElbSourceSnapshot | GeminiDbSourceSnapshot | CcmSourceSnapshot;
 
 /**
  * Every metric family the exporter can expose, live, shared and each source's own (keyed by

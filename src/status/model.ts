@@ -99,7 +99,7 @@ export interface StatusSource<
 }
 
 export interface StatusInput {
-  readonly snapshot: Snapshot<SourceSnapshotBase>;
+  readonly snapshot: Snapshot;
   /** The module of every source the snapshot may hold (src/sources/index.ts SOURCES). */
   readonly sources: readonly StatusSource[];
   readonly version: string;

@@ -3,7 +3,7 @@
 // the GeminiDB download timings, a measurement kept apart from the instances, are new.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourceSnapshot } from "../../src/poll/snapshot.js";
+import type { SourceSnapshot } from "../../src/sources/index.js";
 import { seedDemoScenario, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon-harness.js";
 
@@ -32,9 +32,9 @@ describe("a steady-state poll", () => {
 
   it("hands back every source's previous resources and bindings", async () => {
     expect(await exporter.daemon.pollNow()).toBe("completed");
-    const before = exporter.daemon.poller.snapshot.sources;
+    const before = exporter.daemon.poller.snapshot.sources as readonly SourceSnapshot[];
     expect(await exporter.daemon.pollNow()).toBe("completed");
-    const after = exporter.daemon.poller.snapshot.sources;
+    const after = exporter.daemon.poller.snapshot.sources as readonly SourceSnapshot[];
 
     expect(after.map((source) => [source.source, source.up])).toEqual([
       ["elb", true],

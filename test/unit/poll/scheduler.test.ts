@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log/logger.js";
 import { Poller } from "../../../src/poll/poller.js";
 import { PollScheduler } from "../../../src/poll/scheduler.js";
-import { type SourceSnapshot } from "../../../src/poll/snapshot.js";
+import type { SourceSnapshot } from "../../../src/sources/index.js";
 import { initialCcmSnapshot } from "../../../src/sources/ccm/snapshot.js";
 import { LogCapture } from "../../helpers/log-capture.js";
 import { waitFor } from "../../helpers/services.js";
@@ -38,6 +38,7 @@ function start(gated: (poll: number) => boolean): Harness {
         initial: initialCcmSnapshot({ region: "r", projectId: "p" }),
         poller: {
           name: "ccm",
+          countResources: () => 0,
           poll: async (previous: SourceSnapshot) => {
             started += 1;
             if (gated(started)) await gate;
