@@ -75,13 +75,54 @@ export async function run(
     : [...argv];
 
   let exitCode = 0;
-  const load = (failureCode: number, what: string): LoadedConfiguration | null => {
-    const loaded = loadConfiguration(env, io, options, what);
-    if (loaded === null) exitCode = failureCode;
-    return loaded;
+  const commands: CommandContext = {
+    io,
+    signals,
+    load: (failureCode, what) => {
+      const loaded = loadConfiguration(env, io, options, what);
+      if (loaded === null) exitCode = failureCode;
+      return loaded;
+    },
+    exit: (code) => {
+      exitCode = code;
+    },
   };
+  const program = rootCommand(io);
+  addServeCommand(program, commands);
+  addCheckCommand(program, commands);
+  addConfigCommand(program, commands);
 
-  const program = new Command(NAME)
+  // Without this, a mistyped command would run `serve` and fail on "too many arguments".
+  const first = args[0];
+  if (
+    first !== undefined &&
+    !first.startsWith("-") &&
+    !program.commands.some((c) => c.name() === first)
+  ) {
+    io.stderr(`${NAME}: unknown command '${first}' (run ${NAME} --help for usage)\n`);
+    return 1;
+  }
+
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return exitCode;
+}
+
+/** What every command's action needs: the streams, the signals, the configuration, the exit code. */
+interface CommandContext {
+  readonly io: CliIo;
+  readonly signals: Pick<NodeJS.Process, "on" | "off">;
+  /** The configuration, or null after its problems were printed and `failureCode` was set. */
+  readonly load: (failureCode: number, what: string) => LoadedConfiguration | null;
+  readonly exit: (code: number) => void;
+}
+
+function rootCommand(io: CliIo): Command {
+  return new Command(NAME)
     .description("Prometheus exporter for SSL/TLS certificates on Huawei Cloud.")
     .version(`${NAME} ${VERSION}`, "--version", "print the version and exit")
     .helpOption("-h, --help", "show help")
@@ -100,7 +141,9 @@ export async function run(
 Run ${NAME} <command> --help for a command's options; without a command, serve runs.
 ${CONFIGURATION_HELP}`,
     );
+}
 
+function addServeCommand(program: Command, { io, signals, load, exit }: CommandContext): void {
   program
     .command("serve", { isDefault: true })
     .description("run the exporter: poll on the schedule, serve /metrics and the status page")
@@ -113,9 +156,19 @@ ${CONFIGURATION_HELP}`,
     )
     .action(async () => {
       const loaded = load(1, "the exporter did not start");
-      if (loaded) exitCode = await serve(loaded, io, signals);
+      if (loaded) exit(await serve(loaded, io, signals));
     });
+}
 
+interface CheckFlags {
+  readonly warnDays?: number;
+  readonly criticalDays?: number;
+  readonly includeStored: boolean;
+  readonly output: "table" | "json";
+  readonly logLevel: LogLevel;
+}
+
+function addCheckCommand(program: Command, { io, signals, load, exit }: CommandContext): void {
   const check = program
     .command("check")
     .description("poll once, print every certificate and exit 0/1/2/3 (for cron and CI)")
@@ -149,39 +202,33 @@ ${CONFIGURATION_HELP}`,
     )
     .addHelpText("after", CHECK_HELP)
     .showHelpAfterError(`(run ${NAME} check --help for usage)`)
-    .action(
-      async (flags: {
-        warnDays?: number;
-        criticalDays?: number;
-        includeStored: boolean;
-        output: "table" | "json";
-        logLevel: LogLevel;
-      }) => {
-        const fixedDays =
-          flags.warnDays === undefined && flags.criticalDays === undefined
-            ? null
-            : { warnDays: flags.warnDays ?? 30, criticalDays: flags.criticalDays ?? 7 };
-        if (fixedDays !== null && fixedDays.criticalDays > fixedDays.warnDays) {
-          io.stderr(
-            `${NAME} check: --critical-days (${fixedDays.criticalDays}) must not exceed --warn-days (${fixedDays.warnDays})\n`,
-          );
-          exitCode = CHECK_EXIT_CODES.unreadable;
-          return;
-        }
-        const loaded = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
-        if (loaded) {
-          printWarnings(io, loaded.warnings);
-          exitCode = await runCheck(loaded.config, { ...flags, fixedDays }, io, signals);
-        }
-      },
-    );
+    .action(async (flags: CheckFlags) => {
+      const fixedDays =
+        flags.warnDays === undefined && flags.criticalDays === undefined
+          ? null
+          : { warnDays: flags.warnDays ?? 30, criticalDays: flags.criticalDays ?? 7 };
+      if (fixedDays !== null && fixedDays.criticalDays > fixedDays.warnDays) {
+        io.stderr(
+          `${NAME} check: --critical-days (${fixedDays.criticalDays}) must not exceed --warn-days (${fixedDays.warnDays})\n`,
+        );
+        exit(CHECK_EXIT_CODES.unreadable);
+        return;
+      }
+      const loaded = load(CHECK_EXIT_CODES.unreadable, "the check did not run");
+      if (loaded) {
+        printWarnings(io, loaded.warnings);
+        exit(await runCheck(loaded.config, { ...flags, fixedDays }, io, signals));
+      }
+    });
   // Usage errors of `check` exit 3 ("could not check"), never 1, which means "warning" there.
   check.exitOverride((error) => {
     throw error.exitCode === 0
       ? error
       : new CommanderError(CHECK_EXIT_CODES.unreadable, error.code, error.message);
   });
+}
 
+function addConfigCommand(program: Command, { io, load }: CommandContext): void {
   program
     .command("config")
     .description("configuration commands: config check")
@@ -199,25 +246,6 @@ ${CONFIGURATION_HELP}`,
       const loaded = load(1, "the configuration is not valid");
       if (loaded) io.stdout(renderConfigReport(loaded.config, loaded.warnings));
     });
-
-  // Without this, a mistyped command would run `serve` and fail on "too many arguments".
-  const first = args[0];
-  if (
-    first !== undefined &&
-    !first.startsWith("-") &&
-    !program.commands.some((c) => c.name() === first)
-  ) {
-    io.stderr(`${NAME}: unknown command '${first}' (run ${NAME} --help for usage)\n`);
-    return 1;
-  }
-
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    throw error;
-  }
-  return exitCode;
 }
 
 function parseDays(value: string): number {
