@@ -83,44 +83,37 @@ export function fixedThresholds(warnDays: number, criticalDays: number): ExpiryT
 export const USAGES = ["in_use", "stored", "unknown"] as const;
 export type Usage = (typeof USAGES)[number];
 
-/** What the exporter can see of a resource's use. */
-export type UsageFacts =
-  | {
-      readonly source: "elb";
-      /** Listeners using the certificate in any role; null while the listeners are unknown. */
-      readonly listeners: number | null;
-      /** Listed in HWCERT_STORED_CERTIFICATES. */
-      readonly markedStored: boolean;
-    }
-  | { readonly source: "geminidb" }
-  | {
-      readonly source: "ccm";
-      /** ELB certificates and GeminiDB instances that use it, in any project or region. */
-      readonly users: number;
-      readonly markedStored: boolean;
-    };
+/** What the exporter can see of a resource's use; each source gathers its own. */
+export interface UsageFacts {
+  /**
+   * Uses the exporter sees: an ELB certificate's listeners, the resources of any source that use
+   * a CCM certificate; null while they are unknown (ELB listeners not listed yet).
+   */
+  readonly visibleUses: number | null;
+  /**
+   * Whether a resource with no visible use may still serve where the exporter cannot look: a
+   * CCM certificate is often downloaded and installed outside Huawei Cloud.
+   */
+  readonly mayBeUsedUnseen: boolean;
+  /** Listed in HWCERT_STORED_CERTIFICATES. */
+  readonly markedStored: boolean;
+}
 
 /**
  * Decided so that nothing in use is ever taken for stored: a visible use always wins over the
- * operator's mark, and what cannot be seen is in use (ELB: unknown, which pages as in use).
- * - ELB certificate: on a listener → in use; else marked, or provably on no listener → stored;
- *   else (listeners not listed yet) unknown.
- * - GeminiDB CA: in use; the instance itself serves it.
- * - CCM certificate: used by an ELB certificate or GeminiDB instance → in use; else marked →
- *   stored; else in use, because a CCM certificate is often downloaded and installed outside
- *   Huawei Cloud, where the exporter cannot see it.
+ * operator's mark, and what cannot be seen is in use (unknown uses page as in use). In that
+ * order: a visible use → in use; marked → stored; uses unknown → unknown; no visible use but
+ * maybe one unseen → in use; else (provably unused) → stored.
+ * - ELB certificate: its listeners are its uses; provably on no listener → stored.
+ * - GeminiDB CA: one use, always (the instance itself serves it).
+ * - CCM certificate: the ELB certificates and GeminiDB instances using it; unused ones may be
+ *   installed outside Huawei Cloud, so only the operator's mark makes one stored.
  */
 export function decideUsage(facts: UsageFacts): Usage {
-  switch (facts.source) {
-    case "geminidb":
-      return "in_use";
-    case "elb":
-      if (facts.listeners !== null && facts.listeners > 0) return "in_use";
-      return facts.markedStored || facts.listeners === 0 ? "stored" : "unknown";
-    case "ccm":
-      if (facts.users > 0) return "in_use";
-      return facts.markedStored ? "stored" : "in_use";
-  }
+  if (facts.visibleUses !== null && facts.visibleUses > 0) return "in_use";
+  if (facts.markedStored) return "stored";
+  if (facts.visibleUses === null) return "unknown";
+  return facts.mayBeUsedUnseen ? "in_use" : "stored";
 }
 
 /** What Cloud Certificate Manager itself says is wrong with a certificate; null: nothing. */

@@ -11,8 +11,9 @@ export function ccmUsage(
   context: UsageContext,
 ): Usage {
   return decideUsage({
-    source: "ccm",
-    users: context.ccmUsers.get(certificateId)?.length ?? 0,
+    visibleUses: context.ccmUsers.get(certificateId)?.length ?? 0,
+    // Often downloaded and installed outside Huawei Cloud, where the exporter cannot look.
+    mayBeUsedUnseen: true,
     markedStored: context.storedCertificates.has(certificateId),
   });
 }

@@ -10,12 +10,12 @@ export function elbUsage(
   context: UsageContext,
 ): Usage {
   return decideUsage({
-    source: "elb",
     // Unknown until a listener listing succeeded: not the same as on no listener.
-    listeners:
+    visibleUses:
       snapshot.listenerBindings === undefined
         ? null
         : (snapshot.listenerBindings.get(certificateId)?.length ?? 0),
+    mayBeUsedUnseen: false,
     markedStored: context.storedCertificates.has(certificateId),
   });
 }

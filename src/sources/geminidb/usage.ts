@@ -4,5 +4,6 @@
 import { decideUsage, type Usage } from "../../status/severity.js";
 
 export function geminiDbUsage(): Usage {
-  return decideUsage({ source: "geminidb" });
+  // The instance itself serves its CA: one use, always.
+  return decideUsage({ visibleUses: 1, mayBeUsedUnseen: false, markedStored: false });
 }

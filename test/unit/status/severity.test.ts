@@ -157,34 +157,28 @@ describe("decideSeverity", () => {
   });
 });
 
+/** An ELB certificate's facts: its listeners are its uses, and nothing is used unseen. */
+function elbFacts(listeners: number | null, markedStored: boolean): UsageFacts {
+  return { visibleUses: listeners, mayBeUsedUnseen: false, markedStored };
+}
+
+/** A CCM certificate's facts: the resources using it; it may be installed where none can see. */
+function ccmFacts(users: number, markedStored: boolean): UsageFacts {
+  return { visibleUses: users, mayBeUsedUnseen: true, markedStored };
+}
+
 describe("decideUsage", () => {
   it.each<[string, UsageFacts, Usage]>([
-    ["ELB on a listener", { source: "elb", listeners: 2, markedStored: false }, "in_use"],
-    [
-      "ELB on a listener, marked: the visible use wins",
-      { source: "elb", listeners: 1, markedStored: true },
-      "in_use",
-    ],
-    ["ELB provably on no listener", { source: "elb", listeners: 0, markedStored: false }, "stored"],
-    ["ELB, listeners unknown", { source: "elb", listeners: null, markedStored: false }, "unknown"],
-    [
-      "ELB, listeners unknown, marked",
-      { source: "elb", listeners: null, markedStored: true },
-      "stored",
-    ],
-    ["GeminiDB CA", { source: "geminidb" }, "in_use"],
-    ["CCM used by a resource", { source: "ccm", users: 1, markedStored: false }, "in_use"],
-    [
-      "CCM used by a resource, marked: the visible use wins",
-      { source: "ccm", users: 2, markedStored: true },
-      "in_use",
-    ],
-    [
-      "CCM used by nothing, unmarked: may be installed elsewhere",
-      { source: "ccm", users: 0, markedStored: false },
-      "in_use",
-    ],
-    ["CCM used by nothing, marked", { source: "ccm", users: 0, markedStored: true }, "stored"],
+    ["ELB on a listener", elbFacts(2, false), "in_use"],
+    ["ELB on a listener, marked: the visible use wins", elbFacts(1, true), "in_use"],
+    ["ELB provably on no listener", elbFacts(0, false), "stored"],
+    ["ELB, listeners unknown", elbFacts(null, false), "unknown"],
+    ["ELB, listeners unknown, marked", elbFacts(null, true), "stored"],
+    ["GeminiDB CA", { visibleUses: 1, mayBeUsedUnseen: false, markedStored: false }, "in_use"],
+    ["CCM used by a resource", ccmFacts(1, false), "in_use"],
+    ["CCM used by a resource, marked: the visible use wins", ccmFacts(2, true), "in_use"],
+    ["CCM used by nothing, unmarked: may be installed elsewhere", ccmFacts(0, false), "in_use"],
+    ["CCM used by nothing, marked", ccmFacts(0, true), "stored"],
   ])("%s: %s", (_name, facts, usage) => {
     expect(decideUsage(facts)).toBe(usage);
   });
