@@ -4,7 +4,8 @@
 
 import { z } from "zod";
 import type { CloudClient } from "./http/client.js";
-import { describeIssues, shapeError } from "./shape.js";
+import { readJson } from "./read-json.js";
+import { shapeError } from "./shape.js";
 
 export interface EnterpriseProject {
   readonly id: string;
@@ -29,23 +30,24 @@ export async function listEnterpriseProjects(
   const operation = "list_enterprise_projects";
   const projects: EnterpriseProject[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
-    const response = await client.getJson({
-      service: "eps",
-      operation,
-      url: `${endpoint}/v1.0/enterprise-projects`,
-      searchParams: new URLSearchParams({
-        offset: String(projects.length),
-        limit: String(PAGE_LIMIT),
-      }),
-      signal,
+    const searchParams = new URLSearchParams({
+      offset: String(projects.length),
+      limit: String(PAGE_LIMIT),
     });
-    const parsed = listSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw shapeError("eps", operation, describeIssues(parsed.error), response.requestId);
-    }
-    const entries = parsed.data.enterprise_projects;
+    const { data } = await readJson(
+      client,
+      {
+        service: "eps",
+        operation,
+        url: `${endpoint}/v1.0/enterprise-projects`,
+        searchParams,
+        signal,
+      },
+      listSchema,
+    );
+    const entries = data.enterprise_projects;
     projects.push(...entries.map((entry) => ({ id: entry.id, name: entry.name })));
-    const total = parsed.data.total_count ?? projects.length;
+    const total = data.total_count ?? projects.length;
     if (entries.length === 0 || projects.length >= total) return projects;
   }
   throw shapeError("eps", operation, `paging did not end within ${MAX_PAGES} pages`, null);

@@ -8,8 +8,9 @@
 import { z } from "zod";
 import type { CloudService } from "./errors.js";
 import type { CloudClient } from "./http/client.js";
-import { readPageEntries, type EntryRules } from "./page-entries.js";
-import { describeIssues, shapeError } from "./shape.js";
+import { readPageEntries, type EntryRules, type ShapeProblemHandler } from "./page-entries.js";
+import { readJson } from "./read-json.js";
+import { shapeError } from "./shape.js";
 
 export interface OffsetListing<Entry extends { readonly id: string }, Value> extends EntryRules<
   Entry,
@@ -38,7 +39,7 @@ export interface PagingContext {
 export async function* listOffsetPages<Entry extends { readonly id: string }, Value>(
   context: PagingContext,
   listing: OffsetListing<Entry, Value>,
-  onShapeProblem: (problem: { operation: string; detail: string }) => void,
+  onShapeProblem: ShapeProblemHandler,
 ): AsyncGenerator<Value[], void, undefined> {
   const { service, operation, collection } = listing;
   const responseSchema = z.object({
@@ -53,21 +54,15 @@ export async function* listOffsetPages<Entry extends { readonly id: string }, Va
       offset: String(offset),
       limit: String(listing.pageLimit),
     });
-    const response = await context.client.getJson({
-      service,
-      operation,
-      url: listing.url,
-      searchParams,
-      signal: context.signal,
-    });
-    const parsed = responseSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw shapeError(service, operation, describeIssues(parsed.error), response.requestId);
-    }
-    const entries = parsed.data[collection] as unknown[];
+    const { data, requestId } = await readJson(
+      context.client,
+      { service, operation, url: listing.url, searchParams, signal: context.signal },
+      responseSchema,
+    );
+    const entries = data[collection] as unknown[];
     const values = readPageEntries(
       entries,
-      { service, operation, noun: collection, requestId: response.requestId },
+      { service, operation, noun: collection, requestId },
       listing,
       seen,
       onShapeProblem,
@@ -75,7 +70,7 @@ export async function* listOffsetPages<Entry extends { readonly id: string }, Va
     yield values;
     offset += entries.length;
     // The computed key widens the inferred type; the schema checked this field.
-    const total = parsed.data.total_count as number | null | undefined;
+    const total = data.total_count as number | null | undefined;
     if (entries.length === 0) return;
     if (total === null || total === undefined) {
       if (entries.length < listing.pageLimit) return;

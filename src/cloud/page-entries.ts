@@ -1,4 +1,4 @@
-// The entries of one list page, shared by the marker (elb-paging.ts) and offset
+// The entries of one list page, shared by the marker (sources/elb/paging.ts) and offset
 // (offset-paging.ts) pagers: each entry checked against its schema, off-contract ones skipped
 // and reported, and a listing that repeats ids or grows past its bound failed with `api_shape`.
 
@@ -13,6 +13,9 @@ export interface PageContext {
   readonly noun: string;
   readonly requestId: string | null;
 }
+
+/** Told of each list entry that is off-contract and skipped. */
+export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
 
 export interface EntryRules<Entry extends { readonly id: string }, Value> {
   readonly entrySchema: z.ZodType<Entry>;
@@ -31,7 +34,7 @@ export function readPageEntries<Entry extends { readonly id: string }, Value>(
   page: PageContext,
   rules: EntryRules<Entry, Value>,
   seen: Set<string>,
-  onShapeProblem: (problem: { operation: string; detail: string }) => void,
+  onShapeProblem: ShapeProblemHandler,
 ): Value[] {
   const { service, operation, noun, requestId } = page;
   const values: Value[] = [];

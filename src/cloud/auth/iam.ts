@@ -7,8 +7,9 @@ import { z } from "zod";
 import type { Secret } from "../../config/secret.js";
 import { parseApiTime } from "../api-time.js";
 import { CloudApiError } from "../errors.js";
-import { describeIssues, shapeError } from "../shape.js";
+import { shapeError } from "../shape.js";
 import type { CloudClient } from "../http/client.js";
+import { readJson } from "../read-json.js";
 
 export interface PasswordLogin {
   readonly domain: string;
@@ -162,17 +163,12 @@ export async function findDomainId(
 ): Promise<string> {
   const service = "iam";
   const operation = "list_auth_domains";
-  const response = await client.requestJson({
-    service,
-    operation,
-    url: `${iamEndpoint}/v3/auth/domains`,
-    signal,
-  });
-  const parsed = domainsSchema.safeParse(response.body);
-  if (!parsed.success) {
-    throw shapeError(service, operation, describeIssues(parsed.error), response.requestId);
-  }
-  const domain = parsed.data.domains[0];
+  const { data, requestId } = await readJson(
+    client,
+    { service, operation, url: `${iamEndpoint}/v3/auth/domains`, signal },
+    domainsSchema,
+  );
+  const domain = data.domains[0];
   if (!domain) {
     throw new CloudApiError({
       service,
@@ -180,7 +176,7 @@ export async function findDomainId(
       status: 200,
       reason: "not_found",
       errorCode: null,
-      requestId: response.requestId,
+      requestId,
       detail: "IAM lists no account for these credentials (set HWCERT_DOMAIN_ID or domain_id)",
     });
   }

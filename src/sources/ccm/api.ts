@@ -7,7 +7,9 @@
 import { z } from "zod";
 import type { CloudClient } from "../../cloud/http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
-import { describeIssues, shapeError } from "../../cloud/shape.js";
+import type { ShapeProblemHandler } from "../../cloud/page-entries.js";
+import { readJson } from "../../cloud/read-json.js";
+import { shapeError } from "../../cloud/shape.js";
 
 export interface CcmCertificate {
   readonly id: string;
@@ -42,8 +44,6 @@ export interface CcmApiContext {
   readonly endpoint: string;
   readonly signal?: AbortSignal;
 }
-
-export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
 
 /** The largest page the API accepts (it allows 10, 20 or 50). */
 export const CCM_PAGE_LIMIT = 50;
@@ -145,27 +145,13 @@ export async function showCcmCertificate(
 ): Promise<CcmCertificateDetails> {
   const operation = "show_certificate";
   const url = `${context.endpoint}/v3/scm/certificates/${encodeURIComponent(certificateId)}`;
-  const response = await context.client.getJson({
-    service: "ccm",
-    operation,
-    url,
-    signal: context.signal,
-  });
-  const parsed = detailsSchema.safeParse(response.body);
-  if (!parsed.success) {
-    throw shapeError("ccm", operation, describeIssues(parsed.error), response.requestId);
+  const { data, requestId } = await readJson(
+    context.client,
+    { service: "ccm", operation, url, signal: context.signal },
+    detailsSchema,
+  );
+  if (data.id !== certificateId) {
+    throw shapeError("ccm", operation, "the answer is for another certificate id", requestId);
   }
-  if (parsed.data.id !== certificateId) {
-    throw shapeError(
-      "ccm",
-      operation,
-      "the answer is for another certificate id",
-      response.requestId,
-    );
-  }
-  return {
-    id: parsed.data.id,
-    notBefore: parsed.data.not_before,
-    notAfter: parsed.data.not_after,
-  };
+  return { id: data.id, notBefore: data.not_before, notAfter: data.not_after };
 }

@@ -4,7 +4,9 @@
 
 import { z } from "zod";
 import type { CloudClient } from "../../cloud/http/client.js";
+import type { ShapeProblemHandler } from "../../cloud/page-entries.js";
 import { ELB_CERTIFICATE_PAGE_LIMIT, listElbPages } from "./paging.js";
+import { readJson } from "../../cloud/read-json.js";
 import { describeIssues, shapeError } from "../../cloud/shape.js";
 
 export interface ElbCertificate {
@@ -31,9 +33,6 @@ export interface ElbApiContext {
   readonly projectId: string;
   readonly signal?: AbortSignal;
 }
-
-/** Called for each list entry that is off-contract and skipped. */
-export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
 
 const certificateInfoSchema = z.object({
   id: z.string().min(1),
@@ -92,30 +91,17 @@ export async function showElbCertificate(
 ): Promise<ElbCertificate> {
   const operation = "show_certificate";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/elb/certificates/${encodeURIComponent(certificateId)}`;
-  const response = await context.client.getJson({
-    service: "elb",
-    operation,
-    url,
-    signal: context.signal,
-  });
-  const envelope = showResponseSchema.safeParse(response.body);
-  const info = envelope.success ? certificateInfoSchema.safeParse(envelope.data.certificate) : null;
-  if (!envelope.success || !info?.success) {
-    const error = envelope.success ? info?.error : envelope.error;
-    throw shapeError(
-      "elb",
-      operation,
-      error ? describeIssues(error) : "unexpected body",
-      response.requestId,
-    );
+  const { data, requestId } = await readJson(
+    context.client,
+    { service: "elb", operation, url, signal: context.signal },
+    showResponseSchema,
+  );
+  const info = certificateInfoSchema.safeParse(data.certificate);
+  if (!info.success) {
+    throw shapeError("elb", operation, describeIssues(info.error), requestId);
   }
   if (info.data.id !== certificateId) {
-    throw shapeError(
-      "elb",
-      operation,
-      "the answer is for another certificate id",
-      response.requestId,
-    );
+    throw shapeError("elb", operation, "the answer is for another certificate id", requestId);
   }
   return toCertificate(info.data);
 }

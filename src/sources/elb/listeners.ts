@@ -3,7 +3,8 @@
 // An unset reference arrives as null or "" (both seen in the wild): both become null here.
 
 import { z } from "zod";
-import type { ElbApiContext, ShapeProblemHandler } from "./api.js";
+import type { ElbApiContext } from "./api.js";
+import type { ShapeProblemHandler } from "../../cloud/page-entries.js";
 import { ELB_PAGE_LIMIT, listElbPages } from "./paging.js";
 import { readTags, type ResourceTag } from "../../cloud/tags.js";
 

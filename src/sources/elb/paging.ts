@@ -4,9 +4,10 @@
 // skipped and reported; a page that is off-contract fails the whole listing.
 
 import { z } from "zod";
-import type { ElbApiContext, ShapeProblemHandler } from "./api.js";
-import { readPageEntries } from "../../cloud/page-entries.js";
-import { describeIssues, shapeError } from "../../cloud/shape.js";
+import type { ElbApiContext } from "./api.js";
+import { readPageEntries, type ShapeProblemHandler } from "../../cloud/page-entries.js";
+import { readJson } from "../../cloud/read-json.js";
+import { shapeError } from "../../cloud/shape.js";
 
 /** The API's maximum page size; servers may return fewer, so paging follows markers. */
 export const ELB_PAGE_LIMIT = 2000;
@@ -62,22 +63,16 @@ export async function* listElbPages<Entry extends { readonly id: string }, Value
   for (let page = 0; page < ELB_MAX_PAGES; page++) {
     const searchParams = new URLSearchParams({ limit: String(listing.pageLimit) });
     if (marker !== undefined) searchParams.set("marker", marker);
-    const response = await context.client.getJson({
-      service: "elb",
-      operation,
-      url,
-      searchParams,
-      signal: context.signal,
-    });
-    const parsed = responseSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw shapeError("elb", operation, describeIssues(parsed.error), response.requestId);
-    }
-    const entries = (parsed.data[collection] ?? []) as unknown[];
-    const pageInfo = parsed.data["page_info"] as z.infer<typeof pageInfoSchema>;
+    const { data, requestId } = await readJson(
+      context.client,
+      { service: "elb", operation, url, searchParams, signal: context.signal },
+      responseSchema,
+    );
+    const entries = (data[collection] ?? []) as unknown[];
+    const pageInfo = data["page_info"] as z.infer<typeof pageInfoSchema>;
     const values = readPageEntries(
       entries,
-      { service: "elb", operation, noun, requestId: response.requestId },
+      { service: "elb", operation, noun, requestId },
       { ...listing, maxRecords: ELB_MAX_RECORDS },
       seenIds,
       onShapeProblem,
@@ -90,7 +85,7 @@ export async function* listElbPages<Entry extends { readonly id: string }, Value
         "elb",
         operation,
         "paging loops: next_marker was already followed",
-        response.requestId,
+        requestId,
       );
     }
     seenMarkers.add(next);

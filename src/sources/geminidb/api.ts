@@ -3,9 +3,10 @@
 // (`api_shape` for anything off-contract). Never fetches the links themselves (download.ts).
 
 import { z } from "zod";
-import { describeIssues, shapeError } from "../../cloud/shape.js";
 import type { CloudClient } from "../../cloud/http/client.js";
 import { listAllOffsetPages, listOffsetPages } from "../../cloud/offset-paging.js";
+import type { ShapeProblemHandler } from "../../cloud/page-entries.js";
+import { readJson } from "../../cloud/read-json.js";
 import { readTags, type ResourceTag } from "../../cloud/tags.js";
 
 export interface GeminiDbInstance {
@@ -33,8 +34,6 @@ export interface GeminiDbApiContext {
   readonly projectId: string;
   readonly signal?: AbortSignal;
 }
-
-export type ShapeProblemHandler = (problem: { operation: string; detail: string }) => void;
 
 export const GEMINIDB_PAGE_LIMIT = 100;
 /**
@@ -127,17 +126,12 @@ export async function showSslCertDownloadLinks(
 ): Promise<DownloadLink[]> {
   const operation = "show_ssl_cert_download_link";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances/${encodeURIComponent(instanceId)}/ssl-cert/download-link`;
-  const response = await context.client.getJson({
-    service: "geminidb",
-    operation,
-    url,
-    signal: context.signal,
-  });
-  const parsed = linksSchema.safeParse(response.body);
-  if (!parsed.success) {
-    throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
-  }
-  return parsed.data.certs.map((cert) => ({
+  const { data } = await readJson(
+    context.client,
+    { service: "geminidb", operation, url, signal: context.signal },
+    linksSchema,
+  );
+  return data.certs.map((cert) => ({
     category: cert.category ?? "",
     url: cert.download_link,
   }));
@@ -152,15 +146,10 @@ export async function listGeminiDbInstanceTags(
 ): Promise<ResourceTag[]> {
   const operation = "list_instance_tags";
   const url = `${context.endpoint}/v3/${encodeURIComponent(context.projectId)}/instances/${encodeURIComponent(instanceId)}/tags`;
-  const response = await context.client.getJson({
-    service: "geminidb",
-    operation,
-    url,
-    signal: context.signal,
-  });
-  const parsed = tagsSchema.safeParse(response.body);
-  if (!parsed.success) {
-    throw shapeError("geminidb", operation, describeIssues(parsed.error), response.requestId);
-  }
-  return readTags(parsed.data.tags);
+  const { data } = await readJson(
+    context.client,
+    { service: "geminidb", operation, url, signal: context.signal },
+    tagsSchema,
+  );
+  return readTags(data.tags);
 }
