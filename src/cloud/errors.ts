@@ -8,7 +8,17 @@ import type { ErrorReason } from "../reasons.js";
 
 export type CloudService = "elb" | "geminidb" | "ccm" | "eps" | "iam";
 
-export interface CloudErrorDetails {
+/** What a CloudApiError is built from: its fields, the detail of its message, maybe the host. */
+export interface CloudErrorDetails extends Pick<
+  CloudApiError,
+  "service" | "operation" | "status" | "reason" | "errorCode" | "requestId"
+> {
+  /** Short description from the error body or the transport; never a URL, header or secret. */
+  readonly detail: string;
+  readonly host?: string | null;
+}
+
+export class CloudApiError extends Error {
   readonly service: CloudService;
   readonly operation: string;
   /** HTTP status, 0 when no answer arrived. */
@@ -17,22 +27,10 @@ export interface CloudErrorDetails {
   /** Huawei error code such as `APIGW.0301` or `ELB.6101`, when the body had one. */
   readonly errorCode: string | null;
   readonly requestId: string | null;
-  /** Short description from the error body or the transport; never a URL, header or secret. */
-  readonly detail: string;
   /**
    * The host (and port, when not the scheme's default) the request went to, when the failure is
    * about reaching it: a host name is not a secret, unlike a URL's path and query.
    */
-  readonly host?: string | null;
-}
-
-export class CloudApiError extends Error {
-  readonly service: CloudService;
-  readonly operation: string;
-  readonly status: number;
-  readonly reason: ErrorReason;
-  readonly errorCode: string | null;
-  readonly requestId: string | null;
   readonly host: string | null;
 
   constructor(details: CloudErrorDetails) {
