@@ -1,7 +1,8 @@
 // The sources the exporter can poll. `source` label values and HWCERT_SOURCES entries. `ccm`
 // (Cloud Certificate Manager) is account-wide and opt-in; the default stays elb,geminidb.
 // Also what every layer may say about a source without importing it: its name for people and
-// the kind of its resources, and how a snapshot finds its own source's module.
+// the kind of its resources, its API endpoint setting, and how a snapshot finds its own source's
+// module. The configuration derives each source's endpoint setting from this catalogue alone.
 
 export const SOURCE_NAMES = ["elb", "geminidb", "ccm"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -14,12 +15,50 @@ export interface SourceEntry {
   readonly resourceKind: string;
   /** One of its resources in words: `certificate`, `instance`. */
   readonly resourceNoun: string;
+  /** Where its API is: the setting that overrides it, read for every target. */
+  readonly endpoint: SourceEndpoint;
+}
+
+/** A source's API endpoint setting, as config/example.env and docs/configuration.md show it. */
+export interface SourceEndpoint {
+  readonly setting: `HWCERT_${string}_ENDPOINT`;
+  /** The URL template; `{region}` is replaced by the target's region. */
+  readonly defaultUrl: string;
+  readonly description: string;
 }
 
 export const SOURCE_CATALOGUE = {
-  elb: { label: "ELB", resourceKind: "elb_certificate", resourceNoun: "certificate" },
-  geminidb: { label: "GeminiDB", resourceKind: "geminidb_instance", resourceNoun: "instance" },
-  ccm: { label: "CCM", resourceKind: "ccm_certificate", resourceNoun: "certificate" },
+  elb: {
+    label: "ELB",
+    resourceKind: "elb_certificate",
+    resourceNoun: "certificate",
+    endpoint: {
+      setting: "HWCERT_ELB_ENDPOINT",
+      defaultUrl: "https://elb.{region}.myhuaweicloud.com",
+      description: "ELB v3 API endpoint.",
+    },
+  },
+  geminidb: {
+    label: "GeminiDB",
+    resourceKind: "geminidb_instance",
+    resourceNoun: "instance",
+    endpoint: {
+      setting: "HWCERT_GEMINIDB_ENDPOINT",
+      defaultUrl: "https://gaussdb-nosql.{region}.myhuaweicloud.com",
+      description: "GeminiDB (GaussDB NoSQL) v3 API endpoint.",
+    },
+  },
+  ccm: {
+    label: "CCM",
+    resourceKind: "ccm_certificate",
+    resourceNoun: "certificate",
+    endpoint: {
+      setting: "HWCERT_CCM_ENDPOINT",
+      defaultUrl: "https://scm.{region}.myhuaweicloud.com",
+      description:
+        "Cloud Certificate Manager (SSL certificates, SDK name SCM) endpoint; a global service.",
+    },
+  },
 } as const satisfies Readonly<Record<SourceName, SourceEntry>>;
 
 /** What kind of resource a problem belongs to: `elb_certificate`, `geminidb_instance`, … */

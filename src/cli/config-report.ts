@@ -4,6 +4,7 @@
 
 import type { AuthConfig, Config, TargetConfig } from "../config/config.js";
 import type { Secret } from "../config/secret.js";
+import { SOURCE_CATALOGUE, SOURCE_NAMES } from "../source-names.js";
 
 const MASK = "********";
 
@@ -61,9 +62,9 @@ export function renderConfigReport(config: Config, warnings: readonly string[] =
     field("    ", "project", target.projectId ?? "(looked up through IAM by the region's name)");
     field("    ", "sources", target.sources.join(", "));
     field("    ", "authentication", describeAuth(target.auth));
-    field("    ", "ELB endpoint", target.endpoints.elb);
-    field("    ", "GeminiDB endpoint", target.endpoints.geminidb);
-    field("    ", "CCM endpoint", target.endpoints.ccm);
+    for (const source of SOURCE_NAMES) {
+      field("    ", `${SOURCE_CATALOGUE[source].label} endpoint`, target.endpoints[source]);
+    }
     field("    ", "IAM endpoint", target.endpoints.iam);
     if (target.sources.includes("elb")) {
       field("    ", "ELB certificates", describeIds(target.elb.certificateIds, "certificate"));

@@ -37,6 +37,12 @@ export interface OwnerTag {
   readonly label: string;
 }
 
+/**
+ * A service a target calls at an endpoint of its own: each source, and IAM (tokens, project and
+ * account lookups), which is no source.
+ */
+export type Service = SourceName | "iam";
+
 /** One region and project to watch, with its own credentials, endpoints and sources. */
 export interface TargetConfig {
   /** Where the target came from, for logs and errors: `environment` or `targets[2]`. */
@@ -50,23 +56,14 @@ export interface TargetConfig {
    */
   readonly domainId: string | null;
   readonly auth: AuthConfig;
-  readonly endpoints: {
-    readonly elb: string;
-    readonly geminidb: string;
-    readonly ccm: string;
-    readonly iam: string;
-  };
+  /** Each source's API endpoint and IAM's, with the region substituted. */
+  readonly endpoints: Readonly<Record<Service, string>>;
   /**
    * For each endpoint, the settings that decide it, as an operator would look for them
    * (`HWCERT_REGION or HWCERT_IAM_ENDPOINT`, or the targets file's keys): named in the error when
    * the endpoint's host cannot be reached.
    */
-  readonly endpointSettings: {
-    readonly elb: string;
-    readonly geminidb: string;
-    readonly ccm: string;
-    readonly iam: string;
-  };
+  readonly endpointSettings: Readonly<Record<Service, string>>;
   /** The sources polled, in a stable order, without duplicates. */
   readonly sources: readonly SourceName[];
   readonly elb: {

@@ -2,6 +2,7 @@
 // with its default, one line of meaning and the schema that turns its text into a typed value.
 // Parsing, the unknown-setting check and the documentation test all derive from these tables.
 
+import { SOURCE_CATALOGUE, SOURCE_NAMES } from "../source-names.js";
 import {
   booleanText,
   cronText,
@@ -157,9 +158,23 @@ export const CREDENTIAL_SETTINGS = [
   }),
 ] as const;
 
+/** Each source's endpoint setting, in SOURCE_NAMES order, as its catalogue entry describes it. */
+function sourceEndpointSettings() {
+  return SOURCE_NAMES.map((source) => {
+    const endpoint = SOURCE_CATALOGUE[source].endpoint;
+    return defineSetting({
+      name: endpoint.setting,
+      defaultValue: endpoint.defaultUrl,
+      schema: plainText,
+      description: endpoint.description,
+    });
+  });
+}
+
 /**
  * Settings shared by every target, read in this order, so that their messages come out in it.
- * The endpoint templates are checked as URLs per target, once the region is known.
+ * The endpoint templates (each source's, then IAM's) are checked as URLs per target, once the
+ * region is known.
  */
 export const SHARED_SETTINGS = [
   defineSetting({
@@ -168,25 +183,7 @@ export const SHARED_SETTINGS = [
     description:
       "YAML or JSON file listing targets (regions, projects, sources, endpoints, credentials).",
   }),
-  defineSetting({
-    name: "HWCERT_ELB_ENDPOINT",
-    defaultValue: "https://elb.{region}.myhuaweicloud.com",
-    schema: plainText,
-    description: "ELB v3 API endpoint.",
-  }),
-  defineSetting({
-    name: "HWCERT_GEMINIDB_ENDPOINT",
-    defaultValue: "https://gaussdb-nosql.{region}.myhuaweicloud.com",
-    schema: plainText,
-    description: "GeminiDB (GaussDB NoSQL) v3 API endpoint.",
-  }),
-  defineSetting({
-    name: "HWCERT_CCM_ENDPOINT",
-    defaultValue: "https://scm.{region}.myhuaweicloud.com",
-    schema: plainText,
-    description:
-      "Cloud Certificate Manager (SSL certificates, SDK name SCM) endpoint; a global service.",
-  }),
+  ...sourceEndpointSettings(),
   defineSetting({
     name: "HWCERT_IAM_ENDPOINT",
     defaultValue: "https://iam.{region}.myhuaweicloud.com",

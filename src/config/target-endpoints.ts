@@ -1,9 +1,10 @@
 // The API endpoints of a target: which settings decide each one, its URL once the region is
 // substituted, and the warning for a region that is no known public one while some endpoint
-// still depends on it. Says nothing about which endpoints a target calls; the sources decide.
+// still depends on it. Each source's endpoint comes from its catalogue entry (source-names.ts),
+// IAM's is the one named here. Says nothing about which endpoints a target calls; sources decide.
 
-import type { SourceName } from "../source-names.js";
-import type { TargetConfig } from "./config.js";
+import { SOURCE_CATALOGUE, SOURCE_NAMES, type SourceName } from "../source-names.js";
+import type { Service, TargetConfig } from "./config.js";
 import { nearest } from "./nearest.js";
 import type { Problems } from "./problems.js";
 import { KNOWN_REGIONS } from "./regions.js";
@@ -11,21 +12,29 @@ import { allValid } from "./read-settings.js";
 import type { SettingName } from "./settings.js";
 import { endpointText, parseText } from "./text-schemas.js";
 
-export type Service = keyof TargetConfig["endpoints"];
+export type { Service } from "./config.js";
 export type PerService<T> = Readonly<Record<Service, T>>;
 
-/** The order services are named in messages: IAM first (every target may need it). */
-const SERVICES = ["iam", "elb", "geminidb", "ccm"] as const satisfies readonly Service[];
+/** The order endpoints are read and checked in, as the settings are listed: IAM last. */
+export const ENDPOINT_SERVICES = [...SOURCE_NAMES, "iam"] as const satisfies readonly Service[];
 
-export const ENDPOINT_SETTINGS = {
-  elb: "HWCERT_ELB_ENDPOINT",
-  geminidb: "HWCERT_GEMINIDB_ENDPOINT",
-  ccm: "HWCERT_CCM_ENDPOINT",
-  iam: "HWCERT_IAM_ENDPOINT",
-} as const satisfies Record<Service, SettingName>;
+/** The order services are named in messages: IAM first (every target may need it). */
+const SERVICES = ["iam", ...SOURCE_NAMES] as const satisfies readonly Service[];
+
+/** The setting of each endpoint: a source's from its catalogue entry, and IAM's own. */
+type EndpointSetting = Extract<
+  SettingName,
+  (typeof SOURCE_CATALOGUE)[SourceName]["endpoint"]["setting"] | "HWCERT_IAM_ENDPOINT"
+>;
+
+export const ENDPOINT_SETTINGS: PerService<EndpointSetting> = mapServices((service) =>
+  service === "iam" ? "HWCERT_IAM_ENDPOINT" : SOURCE_CATALOGUE[service].endpoint.setting,
+);
 
 export function mapServices<T>(value: (service: Service) => T): Record<Service, T> {
-  return { elb: value("elb"), geminidb: value("geminidb"), ccm: value("ccm"), iam: value("iam") };
+  return Object.fromEntries(
+    ENDPOINT_SERVICES.map((service) => [service, value(service)]),
+  ) as Record<Service, T>;
 }
 
 /** Each endpoint template with `{region}` replaced, checked as a URL and reported under `names`. */

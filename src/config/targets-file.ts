@@ -18,6 +18,7 @@ import {
 import { describeIssues } from "./file-issues.js";
 import type { Problems } from "./problems.js";
 import { Secret } from "./secret.js";
+import { mapServices, type PerService } from "./target-endpoints.js";
 
 export interface FileTarget {
   readonly name: string | undefined;
@@ -25,12 +26,8 @@ export interface FileTarget {
   readonly projectId: string | undefined;
   readonly domainId: string | undefined;
   readonly sources: readonly string[] | undefined;
-  readonly endpoints: {
-    readonly elb: string | undefined;
-    readonly geminidb: string | undefined;
-    readonly ccm: string | undefined;
-    readonly iam: string | undefined;
-  };
+  /** The target's own endpoint templates; undefined where the environment's apply. */
+  readonly endpoints: PerService<string | undefined>;
   readonly certificateIds: readonly string[] | undefined;
   readonly instanceIds: readonly string[] | undefined;
   /** The target's own credentials; "none" when it names none (the environment's apply). */
@@ -71,14 +68,7 @@ const targetSchema = z.strictObject({
       error: 'must be a list such as [elb, ccm] or text such as "elb,ccm"',
     })
     .optional(),
-  endpoints: z
-    .strictObject({
-      elb: text.optional(),
-      geminidb: text.optional(),
-      ccm: text.optional(),
-      iam: text.optional(),
-    })
-    .optional(),
+  endpoints: z.strictObject(mapServices(() => text.optional())).optional(),
   elb_certificate_ids: z.array(text).min(1, "lists no certificate id").optional(),
   geminidb_instance_ids: z.array(text).min(1, "lists no instance id").optional(),
   credentials: credentialsSchema.optional(),
@@ -150,12 +140,7 @@ export function readTargetsFile(
       projectId: target.project_id,
       domainId: target.domain_id,
       sources: target.sources,
-      endpoints: {
-        elb: target.endpoints?.elb,
-        geminidb: target.endpoints?.geminidb,
-        ccm: target.endpoints?.ccm,
-        iam: target.endpoints?.iam,
-      },
+      endpoints: mapServices((service) => target.endpoints?.[service]),
       certificateIds: target.elb_certificate_ids,
       instanceIds: target.geminidb_instance_ids,
       auth,

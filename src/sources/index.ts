@@ -1,5 +1,6 @@
 // Every source the exporter can poll, in exposition order, and every metric family. Adding a
-// source is a folder beside these and one line in SOURCES (and its name in source-names.ts).
+// source is a folder beside these and one line in SOURCES (and its catalogue entry, endpoint
+// setting included, in source-names.ts).
 
 import type { FamilySpec } from "../metrics/family.js";
 import { LIVE_METRICS, SHARED_METRICS } from "../metrics/contract.js";
