@@ -5,8 +5,10 @@
 
 import { STATUS_CODES } from "node:http";
 import type { ErrorReason } from "../reasons.js";
+import type { SourceName } from "../source-names.js";
 
-export type CloudService = "elb" | "geminidb" | "ccm" | "eps" | "iam";
+/** Whom a request goes to: a source's API, or IAM and EPS, which serve every source. */
+export type CloudService = SourceName | "eps" | "iam";
 
 /** What a CloudApiError is built from: its fields, the detail of its message, maybe the host. */
 export interface CloudErrorDetails extends Pick<
