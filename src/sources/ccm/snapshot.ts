@@ -1,5 +1,6 @@
 // A Cloud Certificate Manager source's last-good state: the account's certificates.
 
+import type { CcmCertificate } from "./api.js";
 import {
   initialStatus,
   type ResourceProblem,
@@ -7,18 +8,15 @@ import {
   type SourceStatus,
 } from "../../poll/snapshot.js";
 
-/** What the exporter makes of a CCM certificate's raw status (see ccm-status.ts). */
+/** What the exporter makes of a CCM certificate's raw status (see status.ts). */
 export const CCM_STATUSES = ["issued", "pending", "expired", "revoked", "other"] as const;
 export type CcmStatus = (typeof CCM_STATUSES)[number];
 
-export interface CcmCertificateState {
-  readonly id: string;
-  readonly name: string;
-  readonly domain: string;
-  readonly sans: string;
-  readonly type: string;
-  readonly brand: string;
-  readonly signatureAlgorithm: string;
+/** A certificate's identity and details as the list gave them, and what the poll made of them. */
+export interface CcmCertificateState extends Pick<
+  CcmCertificate,
+  "id" | "name" | "domain" | "sans" | "type" | "brand" | "signatureAlgorithm"
+> {
   /** The API's status as it came, e.g. ISSUED. */
   readonly apiStatus: string;
   readonly status: CcmStatus;
