@@ -103,7 +103,7 @@ function targetSource<S extends SourceSnapshotBase>(
     initial: module.initialSnapshot({ region: target.region, projectId: target.projectId ?? "" }),
     poller: {
       name: `${target.label}/${source}`,
-      countResources: (snapshot) => Array.from(module.resources(snapshot)).length,
+      countResources: (snapshot) => countOf(module.resources(snapshot)),
       poll: (previous, signal) =>
         previous.source === source
           ? poll(previous, signal)
@@ -145,4 +145,10 @@ function withEnterpriseProjectNames<S extends SourceSnapshotBase>(
       },
     },
   }));
+}
+
+function countOf(items: Iterable<unknown>): number {
+  let count = 0;
+  for (const item of items) if (item !== undefined) count++;
+  return count;
 }

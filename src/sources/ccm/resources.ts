@@ -1,6 +1,7 @@
 // Cloud Certificate Manager certificates as the generic layers read them (see ResourceView).
 // CCM hands out no certificate bytes: its expiry comes from the API (see rows and families).
 
+import { wholeResourceProblems } from "../../poll/resource-problems.js";
 import type { ResourceView } from "../source.js";
 import type { CcmSourceSnapshot } from "./snapshot.js";
 
@@ -15,7 +16,7 @@ export function* ccmResources(snapshot: CcmSourceSnapshot): Iterable<ResourceVie
       ownerTag: () => "",
       certificates: [],
       ccmCertificateId: null,
-      problems: certificate.problems.map((problem) => ({ ...problem, category: "" })),
+      problems: wholeResourceProblems(certificate.problems),
     };
   }
 }

@@ -2,6 +2,7 @@
 // tags of its own: its owner tags are those of the listeners that use it.
 
 import { ownerTagValue } from "../../poll/owner-tags.js";
+import { wholeResourceProblems } from "../../poll/resource-problems.js";
 import type { ResourceView } from "../source.js";
 import type { ElbSourceSnapshot, ListenerBinding } from "./snapshot.js";
 
@@ -16,7 +17,7 @@ export function* elbResources(snapshot: ElbSourceSnapshot): Iterable<ResourceVie
       ownerTag: (key) => listenerTagValue(uses, key),
       certificates: certificate.certificates,
       ccmCertificateId: certificate.ccmCertificateId,
-      problems: certificate.problems.map((problem) => ({ ...problem, category: "" })),
+      problems: wholeResourceProblems(certificate.problems),
     };
   }
 }
